@@ -1,0 +1,285 @@
+"""Collect stage: valid documents -> one in-memory `Catalog`, built in a single pass.
+
+Everything keyed by id; references and backlinks resolved once; actions and
+the overdue report computed here so the site and the CLI share one answer.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from .check import TIMING_ORDER, reference_id
+from .model import Document
+from .schema import parse_date_time
+
+CLOSED_STATUSES = frozenset({"done", "cancelled"})
+UPCOMING_DAYS = 30
+
+#: How an incoming reference reads from the referenced incident's side.
+INVERSE_RELATION = {
+    "related": "related to",
+    "recurrence-of": "recurred as",
+    "caused-by": "caused",
+    "duplicate-of": "duplicated by",
+}
+RELATION_WORDS = {
+    "related": "related to",
+    "recurrence-of": "recurrence of",
+    "caused-by": "caused by",
+    "duplicate-of": "duplicate of",
+}
+
+
+@dataclass
+class Action:
+    incident: Incident
+    index: int
+    title: str
+    owner: str
+    due: dt.date
+    status: str
+    priority: str | None = None
+    term: str | None = None
+    type: str | None = None
+    ticket: str | None = None
+
+    @property
+    def is_open(self) -> bool:
+        return self.status not in CLOSED_STATUSES
+
+    def days_overdue(self, as_of: dt.date) -> int:
+        """Days past due on `as_of`; 0 or less when not overdue (due on the day itself is not overdue)."""
+        return (as_of - self.due).days if self.is_open else 0
+
+    def is_overdue(self, as_of: dt.date) -> bool:
+        return self.is_open and self.due < as_of
+
+
+@dataclass
+class Reference:
+    source: Incident
+    target: Incident
+    relation: str  # related | recurrence-of | caused-by | duplicate-of
+
+
+@dataclass
+class Incident:
+    id: str
+    title: str
+    date: dt.date
+    severity: str
+    status: str
+    src_uri: str  # path relative to docs_dir, with forward slashes
+    meta: dict[str, Any]
+    path: str = ""  # as shown to the user (relative to the project)
+    timing: dict[str, dt.datetime] = field(default_factory=dict)
+    actions: list[Action] = field(default_factory=list)
+    references: list[Reference] = field(default_factory=list)
+    backlinks: list[Reference] = field(default_factory=list)
+
+    @property
+    def summary(self) -> str:
+        return str(self.meta.get("summary") or "")
+
+    @property
+    def services(self) -> list[str]:
+        return list(self.meta.get("services") or [])
+
+    @property
+    def tags(self) -> list[str]:
+        return list(self.meta.get("tags") or [])
+
+    @property
+    def commander(self) -> str:
+        return str(self.meta.get("commander") or "")
+
+    @property
+    def impact_type(self) -> str:
+        return str((self.meta.get("impact") or {}).get("type") or "")
+
+    @property
+    def detected_by(self) -> str:
+        detection = self.meta.get("detection") or {}
+        source, method = detection.get("source"), detection.get("method")
+        return " ".join(filter(None, [source, f"({method})" if method else None]))
+
+    def _minutes(self, start: str, end: str) -> int | None:
+        if start in self.timing and end in self.timing:
+            return round((self.timing[end] - self.timing[start]).total_seconds() / 60)
+        return None
+
+    @property
+    def time_to_detect(self) -> int | None:
+        return self._minutes("started", "detected")
+
+    @property
+    def time_to_acknowledge(self) -> int | None:
+        return self._minutes("detected", "acknowledged")
+
+    @property
+    def time_to_root_cause(self) -> int | None:
+        return self._minutes("detected", "root_caused")
+
+    @property
+    def time_to_mitigate(self) -> int | None:
+        return self._minutes("detected", "mitigated")
+
+    @property
+    def duration_minutes(self) -> int | None:
+        """From detection to resolution; else impact.duration_minutes."""
+        minutes = self._minutes("detected", "resolved")
+        if minutes is None:
+            impact = self.meta.get("impact") or {}
+            value = impact.get("duration_minutes")
+            minutes = value if isinstance(value, int) else None
+        return minutes
+
+    @property
+    def sort_key(self) -> tuple[dt.date, str]:
+        return (self.date, self.id)
+
+
+@dataclass
+class ActionReport:
+    as_of: dt.date
+    overdue: list[Action]  # most overdue first
+    upcoming: list[Action]  # open, due within UPCOMING_DAYS (as_of included), soonest first
+    open_count: int
+    done_count: int
+    cancelled_count: int
+    total: int
+
+    def overdue_by_owner(self) -> list[tuple[str, list[Action]]]:
+        """Owners with their overdue actions; the owner with the most overdue action first."""
+        groups: dict[str, list[Action]] = {}
+        for action in self.overdue:
+            groups.setdefault(action.owner, []).append(action)
+        return list(groups.items())
+
+
+@dataclass
+class Catalog:
+    incidents: dict[str, Incident]
+    severities: list[str]
+
+    def newest_first(self) -> list[Incident]:
+        return sorted(self.incidents.values(), key=lambda i: i.sort_key, reverse=True)
+
+    def by_severity(self) -> list[tuple[str, list[Incident]]]:
+        """Configured severities in order (most severe first), newest first within each; empty ones kept."""
+        groups: dict[str, list[Incident]] = {s: [] for s in self.severities}
+        for incident in self.newest_first():
+            groups.setdefault(incident.severity, []).append(incident)
+        return list(groups.items())
+
+    def by_month(self) -> list[tuple[int, list[tuple[int, list[Incident]]]]]:
+        """[(year, [(month, incidents)])], newest first."""
+        years: dict[int, dict[int, list[Incident]]] = {}
+        for incident in self.newest_first():
+            years.setdefault(incident.date.year, {}).setdefault(incident.date.month, []).append(incident)
+        return [(year, list(months.items())) for year, months in years.items()]
+
+    def _grouped(self, attribute: str) -> list[tuple[str, list[Incident]]]:
+        groups: dict[str, list[Incident]] = {}
+        for incident in self.newest_first():
+            for name in getattr(incident, attribute):
+                groups.setdefault(name, []).append(incident)
+        return sorted(groups.items(), key=lambda kv: kv[0].lower())
+
+    def by_service(self) -> list[tuple[str, list[Incident]]]:
+        return self._grouped("services")
+
+    def by_tag(self) -> list[tuple[str, list[Incident]]]:
+        return self._grouped("tags")
+
+    def actions(self) -> list[Action]:
+        return [a for incident in self.newest_first() for a in incident.actions]
+
+    def action_report(self, as_of: dt.date, owner: str | None = None) -> ActionReport:
+        actions = [a for a in self.actions() if owner is None or a.owner.lower() == owner.lower()]
+        overdue = [a for a in actions if a.is_overdue(as_of)]
+        # most overdue first; ties in a stable, readable order
+        overdue.sort(key=lambda a: (a.due, a.owner.lower(), a.incident.id, a.index))
+        horizon = as_of + dt.timedelta(days=UPCOMING_DAYS)
+        upcoming = sorted(
+            (a for a in actions if a.is_open and as_of <= a.due <= horizon),
+            key=lambda a: (a.due, a.owner.lower(), a.incident.id, a.index),
+        )
+        return ActionReport(
+            as_of=as_of,
+            overdue=overdue,
+            upcoming=upcoming,
+            open_count=sum(a.is_open for a in actions),
+            done_count=sum(a.status == "done" for a in actions),
+            cancelled_count=sum(a.status == "cancelled" for a in actions),
+            total=len(actions),
+        )
+
+
+def build_catalog(entries: Iterable[tuple[Document, str]], severities: Sequence[str]) -> Catalog:
+    """A catalog of valid documents, each given with its src_uri (path under docs_dir).
+
+    Callers pass only documents that passed `check`; references to ids that
+    are missing (possible with on_invalid: warn) are skipped here.
+    """
+    incidents: dict[str, Incident] = {}
+    for doc, src_uri in entries:
+        meta = doc.meta or {}
+        incident = Incident(
+            id=meta["id"],
+            title=meta["title"],
+            date=dt.date.fromisoformat(meta["date"]),
+            severity=meta["severity"],
+            status=meta["status"],
+            src_uri=src_uri,
+            meta=meta,
+            path=doc.path,
+        )
+        timing = meta.get("timing") or {}
+        for name in TIMING_ORDER:
+            when = parse_date_time(timing[name]) if isinstance(timing.get(name), str) else None
+            if when is not None:
+                incident.timing[name] = when
+        for index, item in enumerate(meta.get("actions") or []):
+            incident.actions.append(
+                Action(
+                    incident=incident,
+                    index=index,
+                    title=item["title"],
+                    owner=item["owner"],
+                    due=dt.date.fromisoformat(item["due"]),
+                    status=item["status"],
+                    priority=item.get("priority"),
+                    term=item.get("term"),
+                    type=item.get("type"),
+                    ticket=item.get("ticket"),
+                )
+            )
+        incidents.setdefault(incident.id, incident)
+    for incident in incidents.values():
+        for item in incident.meta.get("references") or []:
+            target = incidents.get(reference_id(item) or "")
+            if target is None or target is incident:
+                continue
+            relation = item.get("relation", "related") if isinstance(item, dict) else "related"
+            ref = Reference(incident, target, relation)
+            incident.references.append(ref)
+            target.backlinks.append(ref)
+    for incident in incidents.values():
+        incident.backlinks.sort(key=lambda r: r.source.sort_key, reverse=True)
+    return Catalog(dict(sorted(incidents.items())), list(severities))
+
+
+def resolve_as_of(option: str | None, environ: dict[str, str] | os._Environ[str] | None = None) -> dt.date:
+    """The report's "as of" date: the option, else SOURCE_DATE_EPOCH, else today."""
+    if option:
+        return dt.date.fromisoformat(str(option))
+    env = os.environ if environ is None else environ
+    epoch = env.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        return dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc).date()
+    return dt.date.today()

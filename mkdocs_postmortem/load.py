@@ -1,0 +1,233 @@
+"""Load stage: one file on disk -> one `Document`, never an exception for bad input.
+
+The front matter is parsed once, with libyaml's CSafeLoader where it is
+available.  The composed node tree gives the line of every key and lets us
+catch duplicate keys and alias bombs before anything walks the values.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .model import Document, FieldPath, Problem, format_path
+
+try:  # libyaml is several times faster; PyYAML's pure-Python loader is the fallback
+    from yaml import CSafeLoader as _BaseLoader
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
+
+#: Most nodes a front matter may expand to.  A real post-mortem has a few
+#: hundred; an alias bomb ("billion laughs") has billions.
+MAX_NODES = 20_000
+
+_OPENING = re.compile(r"\A(?:\ufeff)?---[ \t]*\r?\n")
+_CLOSING = re.compile(r"^---[ \t]*\r?$", re.MULTILINE)
+
+
+class _Loader(_BaseLoader):
+    """Safe loader that keeps dates as the text written in the file.
+
+    YAML turns `2025-12-02` into a date and `2025-12-02T14:29:00` into a naive
+    datetime, and an impossible date such as 2025-02-30 into a ValueError.
+    Keeping the text means quoted and unquoted dates validate alike and error
+    messages quote what the author wrote.
+    """
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", lambda loader, node: node.value)
+
+
+class _TooLarge(Exception):
+    pass
+
+
+def load_file(path: Path | str, display_path: str | None = None) -> Document:
+    """Read and load one post-mortem file."""
+    shown = display_path or str(path)
+    try:
+        raw = Path(path).read_bytes()
+    except OSError as exc:
+        return Document(shown, None, "", problems=[Problem(shown, 1, "", f"cannot read file: {exc.strerror or exc}")])
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        return Document(
+            shown,
+            None,
+            "",
+            problems=[
+                Problem(
+                    shown,
+                    line,
+                    "",
+                    f"not valid UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start}); save the file as UTF-8",
+                )
+            ],
+        )
+    return load_text(text, shown)
+
+
+def split_front_matter(text: str) -> tuple[str, str, int] | None:
+    """(front matter, body, line the body starts on), or None when there is no closing `---`.
+
+    Only called when the text starts with an opening `---` line.
+    """
+    opening = _OPENING.match(text)
+    assert opening is not None
+    closing = _CLOSING.search(text, opening.end())
+    if closing is None:
+        return None
+    body_start = closing.end() + 1 if closing.end() < len(text) else closing.end()
+    return text[opening.end() : closing.start()], text[body_start:], text.count("\n", 0, body_start) + 1
+
+
+def load_text(text: str, path: str) -> Document:
+    """Load a post-mortem from its text; `path` is only used in problems."""
+    if not _OPENING.match(text):
+        return Document(
+            path,
+            None,
+            text,
+            problems=[
+                Problem(
+                    path, 1, "", "no front matter: a post-mortem starts with a line '---', its YAML fields, and another '---'"
+                )
+            ],
+        )
+    split = split_front_matter(text)
+    if split is None:
+        return Document(
+            path,
+            None,
+            text,
+            problems=[Problem(path, 1, "", "front matter is not closed: add a line '---' after the last field")],
+        )
+    fm_text, body, body_line = split
+    doc = Document(path, None, body, body_line=body_line)
+    parse_front_matter(fm_text, doc, first_line=2)
+    return doc
+
+
+def parse_front_matter(fm_text: str, doc: Document, first_line: int) -> None:
+    """Parse YAML into `doc.meta`, recording key lines; problems go into `doc.problems`."""
+    offset = first_line - 1
+    loader = _Loader(fm_text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            doc.problems.append(
+                Problem(doc.path, first_line, "", "front matter is empty: it needs at least id, title, date, severity and status")
+            )
+            return
+        if not isinstance(node, yaml.MappingNode):
+            kind = "a list" if isinstance(node, yaml.SequenceNode) else "a single value"
+            doc.problems.append(
+                Problem(
+                    doc.path,
+                    node.start_mark.line + 1 + offset,
+                    "",
+                    f"front matter must be a mapping of 'key: value' lines, not {kind}",
+                )
+            )
+            return
+        duplicates: list[tuple[FieldPath, int, int]] = []
+        _walk(node, (), doc.lines, duplicates, offset, [0])
+        if duplicates:
+            for fpath, line, first in duplicates:
+                doc.problems.append(
+                    Problem(doc.path, line, format_path(fpath), f"duplicate key: already defined on line {first}")
+                )
+            return
+        value = loader.construct_document(node)
+    except _TooLarge:
+        doc.problems.append(
+            Problem(
+                doc.path,
+                first_line,
+                "",
+                f"front matter expands to more than {MAX_NODES} values (YAML aliases?); write the values out",
+            )
+        )
+        return
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = (mark.line + 1 + offset) if mark else first_line
+        doc.problems.append(Problem(doc.path, line, "", _yaml_message(exc, offset)))
+        return
+    except yaml.YAMLError as exc:  # pragma: no cover - unmarked errors are rare
+        doc.problems.append(Problem(doc.path, first_line, "", f"YAML error: {exc}"))
+        return
+    finally:
+        loader.dispose()
+    doc.lines[()] = first_line
+    doc.meta = value
+
+
+def _yaml_message(exc: yaml.MarkedYAMLError, offset: int) -> str:
+    problem = exc.problem or "invalid YAML"
+    if "could not determine a constructor" in problem:
+        tag = problem.rsplit("tag", 1)[-1].strip().strip("'").replace("tag:yaml.org,2002:", "!!")
+        return f"YAML tag {tag} is not allowed: front matter holds plain values only"
+    message = f"YAML syntax error: {problem}"
+    if exc.context:
+        message += f" ({exc.context}"
+        if exc.context_mark is not None and exc.problem_mark is not None and exc.context_mark.line != exc.problem_mark.line:
+            message += f" started on line {exc.context_mark.line + 1 + offset}"
+        message += ")"
+    return message
+
+
+def _walk(
+    node: yaml.Node,
+    path: FieldPath,
+    lines: dict[FieldPath, int],
+    duplicates: list[tuple[FieldPath, int, int]],
+    offset: int,
+    count: list[int],
+) -> None:
+    """Record the line of every key and item; find duplicate keys; bound the size."""
+    count[0] += 1
+    if count[0] > MAX_NODES:
+        raise _TooLarge
+    if isinstance(node, yaml.MappingNode):
+        seen: dict[Any, int] = {}
+        for key_node, value_node in node.value:
+            key: Any = key_node.value if isinstance(key_node, yaml.ScalarNode) else repr(key_node)
+            line = key_node.start_mark.line + 1 + offset
+            child = (*path, str(key))
+            if key in seen:
+                duplicates.append((child, line, seen[key]))
+            else:
+                seen[key] = line
+                lines[child] = line
+            _walk(value_node, child, lines, duplicates, offset, count)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            child = (*path, index)
+            lines[child] = item.start_mark.line + 1 + offset
+            _walk(item, child, lines, duplicates, offset, count)
+
+
+def is_postmortem_name(relative: str) -> bool:
+    """Whether a file under the post-mortem folder is a post-mortem.
+
+    Markdown files are, except `index.md` at the top (a site's own overview)
+    and names starting with `_` or `.` (templates, drafts kept aside).
+    """
+    parts = relative.replace("\\", "/").split("/")
+    if not parts[-1].endswith(".md") or relative == "index.md":
+        return False
+    return not any(p.startswith(("_", ".")) for p in parts)
+
+
+def find_postmortems(folder: Path) -> list[Path]:
+    """Post-mortem files under `folder`, in a stable order."""
+    if not folder.is_dir():
+        return []
+    found = [p for p in folder.rglob("*.md") if is_postmortem_name(p.relative_to(folder).as_posix())]
+    return sorted(found, key=lambda p: p.relative_to(folder).as_posix())

@@ -1,0 +1,165 @@
+"""The MkDocs adapter: MkDocs events -> load, check, collect, render."""
+
+from __future__ import annotations
+
+import os
+import posixpath
+from html import escape
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.pages import Page
+from mkdocs.utils import nest_paths
+
+from .catalog import Catalog, Incident, build_catalog, resolve_as_of
+from .check import check_documents
+from .config import PostmortemConfig
+from .load import is_postmortem_name, load_file
+from .model import Document
+from .render import PAGES, Renderer, link_mentions
+from .report import summary
+from .schema import SchemaConfigError, effective_schema, make_validator
+
+log = get_plugin_logger(__name__)
+
+CSS_URI = "assets/postmortem/postmortem.css"
+
+
+class PostmortemPlugin(BasePlugin[PostmortemConfig]):
+    supports_multiple_instances = False
+
+    def __init__(self) -> None:
+        # kept across `mkdocs serve` rebuilds: documents are re-read only when their file changed
+        self._cache: dict[str, tuple[int, int, Document]] = {}
+        self._validator_key: str | None = None
+        self._validator: Any = None
+        self.catalog: Catalog | None = None
+        self.renderer: Renderer | None = None
+        self._by_uri: dict[str, Incident] = {}
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        settings = self.config.to_settings()
+        try:
+            schema = effective_schema(settings, Path(config.config_file_path).parent)
+            self.as_of = resolve_as_of(settings.as_of)
+        except SchemaConfigError as exc:
+            raise PluginError(f"postmortem: {exc}") from exc
+        except ValueError as exc:
+            raise PluginError(f"postmortem: as_of: '{settings.as_of}' is not a date (expected YYYY-MM-DD): {exc}") from exc
+        key = repr(schema)
+        if key != self._validator_key:  # the schema changed: every document must be checked again
+            self._validator, self._validator_key = make_validator(schema), key
+            self._cache.clear()
+        self.settings = settings
+        self.root = Path(config.config_file_path).parent
+        self.user_nav = config.nav is not None
+        # The summary card is an admonition and anchors use attr_list: both ship with Python-Markdown.
+        for extension in ("admonition", "attr_list"):
+            if extension not in config.markdown_extensions:
+                config.markdown_extensions.append(extension)
+        config.extra_css.append(CSS_URI)
+        return config
+
+    def _load(self, file: File) -> Document:
+        path = Path(file.abs_src_path or "")
+        stat = path.stat()
+        cached = self._cache.get(file.src_uri)
+        if cached and cached[:2] == (stat.st_mtime_ns, stat.st_size):
+            return cached[2]
+        doc = load_file(path, os.path.relpath(path, self.root))
+        self._cache[file.src_uri] = (stat.st_mtime_ns, stat.st_size, doc)
+        return doc
+
+    # After other plugins have added or removed files, so we see the final set.
+    @event_priority(-50)
+    def on_files(self, files: Files, config: MkDocsConfig) -> Files:
+        folder = self.settings.dir
+        prefix = folder + "/"
+        entries: list[tuple[Document, File]] = []
+        for file in files.documentation_pages():
+            if file.src_uri.startswith(prefix) and not file.generated_by and is_postmortem_name(file.src_uri[len(prefix) :]):
+                entries.append((self._load(file), file))
+        docs = [doc for doc, _ in entries]
+        problems = check_documents(docs, self._validator)
+        if problems:
+            if self.settings.on_invalid == "error":
+                raise PluginError(
+                    "postmortem: invalid post-mortems (fix them, or run `postmortem validate`):\n"
+                    + "\n".join(map(str, problems))
+                    + "\n"
+                    + summary(problems, len(docs))
+                )
+            for problem in problems:
+                log.warning(str(problem))
+        invalid = {p.path for p in problems}
+        valid = [(doc, file) for doc, file in entries if doc.path not in invalid and doc.meta is not None]
+        self.catalog = build_catalog(((doc, file.src_uri) for doc, file in valid), self.settings.severities)
+        self.renderer = Renderer.create(self.catalog, folder, self.as_of)
+        self._by_uri = {i.src_uri: i for i in self.catalog.incidents.values()}
+        for _, file in entries:
+            file.inclusion = InclusionLevel.NOT_IN_NAV  # reached through the indexes, not the nav
+        self._add_generated(files, config)
+        if not self.user_nav:
+            config.nav = self._nav(files)
+        return files
+
+    def _add_generated(self, files: Files, config: MkDocsConfig) -> None:
+        assert self.renderer is not None
+        for name in PAGES:
+            uri = posixpath.join(self.settings.dir, name)
+            if files.get_file_from_path(uri) is not None:
+                if name != "index.md":
+                    log.warning(f"{uri} exists in docs_dir, so the plugin does not generate its own {name}")
+                continue
+            content = self.renderer.page(name, title=self.settings.nav_title)
+            files.append(File.generated(config, uri, content=content))
+        css = Path(__file__).parent / "assets" / "postmortem.css"
+        files.append(File.generated(config, CSS_URI, abs_src_path=str(css)))
+
+    def _nav(self, files: Files) -> list[Any]:
+        """Mkdocs' default nav, with the post-mortems replaced by one section of the generated pages."""
+        prefix = self.settings.dir + "/"
+        generated = {posixpath.join(self.settings.dir, name) for name in PAGES}
+        others = [f.src_uri for f in files.documentation_pages() if f.inclusion.is_in_nav() and not f.src_uri.startswith(prefix)]
+        nav: list[Any] = list(nest_paths(others))
+        section = [{title: posixpath.join(self.settings.dir, name)} for name, (_, title) in PAGES.items()]
+        section = [s for s in section if next(iter(s.values())) in generated and files.get_file_from_path(next(iter(s.values())))]
+        nav.append({self.settings.nav_title: section})
+        return nav
+
+    def on_page_markdown(self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        incident = self._by_uri.get(page.file.src_uri)
+        if incident is None or self.renderer is None:
+            return markdown
+        page.meta["title"] = f"{incident.id}: {incident.title}"
+        if incident.summary and "description" not in page.meta:
+            page.meta["description"] = incident.summary
+        has_title = markdown.lstrip().startswith("# ")
+        header = self.renderer.header(incident, add_title=not has_title)
+        return header + "\n" + markdown + "\n" + self.renderer.footer(incident)
+
+    def on_page_content(self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        if not self.settings.link_mentions or self.catalog is None:
+            return html
+        if page.file.src_uri not in self._by_uri:
+            return html
+        own = self._by_uri[page.file.src_uri].id
+        incidents = self.catalog.incidents
+
+        def url_for(ident: str) -> str | None:
+            target = incidents.get(ident)
+            if target is None or ident == own:
+                return None
+            target_file = files.get_file_from_path(target.src_uri)
+            return escape(target_file.url_relative_to(page.file)) if target_file else None
+
+        return link_mentions(html, url_for)
+
+    def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:
+        if self.settings.schema:
+            server.watch(self.settings.schema)
+        return server

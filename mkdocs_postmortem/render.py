@@ -1,0 +1,230 @@
+"""Render stage: the catalog -> Markdown pages and page decorations, through Jinja templates.
+
+Every value that comes from a document is escaped for Markdown *and* HTML by
+the environment's `finalize` hook, so a template cannot forget it; the few
+fragments we build ourselves (links, badges) are marked safe with `Markup`.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import posixpath
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote, urlsplit
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup
+
+from .catalog import INVERSE_RELATION, RELATION_WORDS, Action, ActionReport, Catalog, Incident
+
+#: Generated pages: file name under the post-mortem folder -> (template, nav title).
+PAGES: dict[str, tuple[str, str]] = {
+    "index.md": ("index.md.j2", "Overview"),
+    "severity.md": ("severity.md.j2", "By severity"),
+    "timeline.md": ("timeline.md.j2", "Timeline"),
+    "services.md": ("services.md.j2", "By service"),
+    "tags.md": ("tags.md.j2", "By tag"),
+    "actions.md": ("actions.md.j2", "Overdue actions"),
+}
+
+# Characters that mean something to Markdown or HTML anywhere in a line.
+_MD_SPECIAL = re.compile(r"[\\`*_{}\[\]()#+!|<>&\"'~=:$^]")
+
+
+def md_escape(value: object) -> str:
+    """Text shown literally by Markdown and HTML: specials become numeric entities."""
+    text = "" if value is None else str(value)
+    text = _MD_SPECIAL.sub(lambda m: f"&#{ord(m.group())};", text)
+    # a line of its own must not start a list, quote or heading
+    return text.replace("\r", " ").replace("\n", " ")
+
+
+def _finalize(value: object) -> object:
+    if isinstance(value, Markup):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return value
+    return md_escape(value)
+
+
+def slug(text: str) -> str:
+    """A stable anchor for a service, tag or severity."""
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "x"
+
+
+def minutes(value: int | None) -> str:
+    if value is None:
+        return "—"
+    if value < 60:
+        return f"{value} min"
+    hours, rest = divmod(value, 60)
+    if hours < 48:
+        return f"{hours} h {rest} min" if rest else f"{hours} h"
+    days, hours = divmod(hours, 24)
+    return f"{days} d {hours} h"
+
+
+def safe_url(url: str) -> str | None:
+    """An http(s) URL fit for a Markdown link, else None (javascript:, data:, relative, ...)."""
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return None
+    if parts.scheme not in ("http", "https") or not parts.netloc or any(c.isspace() for c in url.strip()):
+        return None
+    return quote(url.strip(), safe=":/?#@!$&*+,;=%~-._")
+
+
+@dataclass
+class Renderer:
+    """Renders pages for one catalog; `page_uri` is the src_uri of the page being written."""
+
+    catalog: Catalog
+    folder: str  # the post-mortem folder under docs_dir, e.g. "postmortems"
+    as_of: dt.date
+    env: Environment
+
+    @classmethod
+    def create(cls, catalog: Catalog, folder: str, as_of: dt.date) -> Renderer:
+        env = Environment(
+            loader=PackageLoader("mkdocs_postmortem", "templates"),
+            autoescape=False,  # Markdown, not HTML: escaping is `finalize`'s job
+            finalize=_finalize,
+            undefined=StrictUndefined,
+            keep_trailing_newline=True,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        env.filters["minutes"] = minutes
+        env.filters["slug"] = slug
+        return cls(catalog, folder, as_of, env)
+
+    # --- links ------------------------------------------------------------
+
+    def href(self, page_uri: str, target_uri: str, anchor: str = "") -> str:
+        rel = posixpath.relpath(target_uri, posixpath.dirname(page_uri) or ".")
+        return quote(rel) + (f"#{anchor}" if anchor else "")
+
+    def link(self, page_uri: str, incident: Incident, text: str | None = None) -> Markup:
+        label = incident.id if text is None else text
+        return Markup(f"[{md_escape(label)}]({self.href(page_uri, incident.src_uri)})")
+
+    def index_link(self, page_uri: str, page: str, text: str, anchor: str = "") -> Markup:
+        return Markup(f"[{md_escape(text)}]({self.href(page_uri, posixpath.join(self.folder, page), anchor)})")
+
+    def ticket(self, action: Action) -> Markup:
+        if not action.ticket:
+            return Markup("")
+        url = safe_url(action.ticket)
+        if url:
+            shown = action.ticket.rstrip("/").rsplit("/", 1)[-1] or action.ticket
+            return Markup(f"[{md_escape(shown)}]({url})")
+        return Markup(md_escape(action.ticket))
+
+    def badge(self, severity: str) -> Markup:
+        return Markup(f'<span class="pm-badge pm-sev-{slug(severity)}">{md_escape(severity)}</span>')
+
+    # --- pages --------------------------------------------------------------
+
+    def _context(self, page_uri: str) -> dict[str, Any]:
+        return {
+            "catalog": self.catalog,
+            "as_of": self.as_of,
+            "page_uri": page_uri,
+            "link": lambda incident, text=None: self.link(page_uri, incident, text),
+            "index_link": lambda page, text, anchor="": self.index_link(page_uri, page, text, anchor),
+            "ticket": self.ticket,
+            "badge": self.badge,
+            "anchor": lambda name: Markup(f" {{#{slug(str(name))}}}"),
+            "relation_words": RELATION_WORDS,
+            "inverse_relation": INVERSE_RELATION,
+            "month_names": calendar.month_name,
+            "recent_count": 10,
+        }
+
+    def page(self, name: str, **extra: Any) -> str:
+        """One generated page (a key of PAGES) as Markdown."""
+        template, _ = PAGES[name]
+        page_uri = posixpath.join(self.folder, name)
+        context = self._context(page_uri)
+        if name in ("actions.md", "index.md"):
+            context["report"] = self.catalog.action_report(self.as_of)
+        context.update(extra)
+        return self.env.get_template(template).render(context)
+
+    def header(self, incident: Incident, add_title: bool = True) -> str:
+        """Breadcrumb and summary card, placed at the top of a post-mortem page."""
+        rank = self.catalog.severities.index(incident.severity) if incident.severity in self.catalog.severities else 99
+        admonition = ("danger", "warning", "note")[min(rank, 2)]
+        context = self._context(incident.src_uri) | {"i": incident, "add_title": add_title, "admonition": admonition}
+        return self.env.get_template("incident_header.md.j2").render(context)
+
+    def footer(self, incident: Incident) -> str:
+        """Corrective actions and related incidents, placed at the bottom of a post-mortem page."""
+        return self.env.get_template("incident_footer.md.j2").render(self._context(incident.src_uri) | {"i": incident})
+
+
+def report_rows(report: ActionReport) -> list[dict[str, Any]]:
+    """The overdue report as plain rows (for the CLI's table, CSV and JSON)."""
+    rows = []
+    for kind, actions in (("overdue", report.overdue), ("upcoming", report.upcoming)):
+        for a in actions:
+            rows.append(
+                {
+                    "state": kind,
+                    "owner": a.owner,
+                    "days_overdue": max(a.days_overdue(report.as_of), 0),
+                    "due": a.due.isoformat(),
+                    "priority": a.priority or "",
+                    "status": a.status,
+                    "action": a.title,
+                    "incident": a.incident.id,
+                    "incident_title": a.incident.title,
+                    "ticket": a.ticket or "",
+                    "path": a.incident.path,
+                }
+            )
+    return rows
+
+
+# --- mentions of incident ids in a rendered page --------------------------------
+
+_TAG_OR_TEXT = re.compile(r"(<!--.*?-->|<[^>]*>)", re.DOTALL)
+_SKIP = {"a", "code", "pre", "script", "style", "textarea", "kbd", "samp"}
+_TAG_NAME = re.compile(r"<\s*(/?)\s*([a-zA-Z][a-zA-Z0-9]*)")
+_WORD = re.compile(r"(?<![\w-])[\w]+(?:-[\w]+)*(?![\w-])")
+
+
+def link_mentions(html: str, url_for: Mapping[str, str] | Callable[[str], str | None]) -> str:
+    """Turn each mention of a known incident id into a link, outside code, pre and existing links.
+
+    `url_for` maps an id to the URL to link to (None or absent: leave as text).
+    """
+    lookup = url_for.get if isinstance(url_for, Mapping) else url_for
+    out: list[str] = []
+    skip_depth = 0
+    for piece in _TAG_OR_TEXT.split(html):
+        if not piece:
+            continue
+        if piece.startswith("<"):
+            match = _TAG_NAME.match(piece)
+            if match and match.group(2).lower() in _SKIP and not piece.rstrip().endswith("/>"):
+                skip_depth = max(skip_depth + (-1 if match.group(1) else 1), 0)
+            out.append(piece)
+            continue
+        if skip_depth:
+            out.append(piece)
+            continue
+
+        def replace(m: re.Match[str]) -> str:
+            url = lookup(m.group())
+            if not url:
+                return m.group()
+            return f'<a class="pm-mention" href="{url}">{m.group()}</a>'
+
+        out.append(_WORD.sub(replace, piece))
+    return "".join(out)

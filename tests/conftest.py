@@ -1,0 +1,43 @@
+"""Shared helpers: small post-mortems written on the fly, and a site on disk."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from mkdocs_postmortem.schema import effective_schema, make_validator
+from mkdocs_postmortem.settings import Settings
+
+FIXTURES = Path(__file__).parent / "fixtures"
+REPO = Path(__file__).parent.parent
+
+
+def postmortem(id: str = "INC-2025-0001", extra: str = "", body: str = "## Executive Summary\n\nText.\n", **fields: str) -> str:
+    """A valid post-mortem's text; keyword fields replace the defaults, `extra` adds YAML lines."""
+    values = {"title": "Checkout outage", "date": "2025-03-02", "severity": "P1", "status": "draft"} | fields
+    lines = [f"id: {id}", *(f"{k}: {v}" for k, v in values.items())]
+    return "---\n" + "\n".join(lines) + "\n" + textwrap.dedent(extra).strip("\n") + ("\n" if extra else "") + "---\n\n" + body
+
+
+@pytest.fixture
+def validator():  # type: ignore[no-untyped-def]
+    return make_validator(effective_schema(Settings()))
+
+
+@pytest.fixture
+def site(tmp_path: Path):  # type: ignore[no-untyped-def]
+    """A minimal MkDocs site; returns a function writing post-mortems into it."""
+    (tmp_path / "docs" / "postmortems").mkdir(parents=True)
+    (tmp_path / "docs" / "index.md").write_text("# Home\n")
+    (tmp_path / "mkdocs.yml").write_text("site_name: Test\nplugins:\n  - search\n  - postmortem:\n      as_of: 2026-01-01\n")
+
+    def write(name: str, text: str) -> Path:
+        path = tmp_path / "docs" / "postmortems" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+        return path
+
+    write.root = tmp_path  # type: ignore[attr-defined]
+    return write

@@ -1,0 +1,135 @@
+"""Loading: every kind of bad input becomes a problem with a line, never a traceback."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from mkdocs_postmortem.load import MAX_NODES, find_postmortems, load_file, load_text
+
+from .conftest import postmortem
+
+
+def only_problem(text: str):  # type: ignore[no-untyped-def]
+    doc = load_text(text, "x.md")
+    assert doc.meta is None
+    assert len(doc.problems) == 1, doc.problems
+    return doc.problems[0]
+
+
+def test_front_matter_and_body_are_split_with_the_body_line():
+    doc = load_text("---\nid: INC-1\ntitle: T\n---\n\n## Summary\n", "x.md")
+    assert doc.meta == {"id": "INC-1", "title": "T"}
+    assert doc.body == "\n## Summary\n"
+    assert doc.body_line == 5
+    assert doc.problems == []
+
+
+def test_every_key_keeps_its_line():
+    doc = load_text(postmortem(extra="actions:\n  - title: A\n    due: 2025-01-01\n"), "x.md")
+    assert doc.lines[("id",)] == 2
+    assert doc.lines[("actions",)] == 7
+    assert doc.lines[("actions", 0)] == 8
+    assert doc.lines[("actions", 0, "due")] == 9
+
+
+def test_quoted_and_unquoted_dates_load_as_the_same_text():
+    unquoted = load_text("---\ndate: 2025-12-02\nat: 2025-12-02T14:29:00Z\n---\n", "x.md").meta
+    quoted = load_text("---\ndate: '2025-12-02'\nat: \"2025-12-02T14:29:00Z\"\n---\n", "x.md").meta
+    assert unquoted == quoted == {"date": "2025-12-02", "at": "2025-12-02T14:29:00Z"}
+
+
+def test_an_impossible_unquoted_date_loads_as_text_for_the_schema_to_reject():
+    assert load_text("---\ndate: 2025-02-30\n---\n", "x.md").meta == {"date": "2025-02-30"}
+
+
+def test_no_front_matter_is_a_problem_on_line_1():
+    problem = only_problem("# Just a title\n")
+    assert (problem.line, "no front matter" in problem.message) == (1, True)
+
+
+def test_unclosed_front_matter_is_a_problem():
+    assert "not closed" in only_problem("---\nid: INC-1\ntitle: T\n").message
+
+
+def test_yaml_syntax_error_names_its_line():
+    problem = only_problem("---\nid: INC-1\ntitle: [unclosed\nseverity: P1\n---\n")
+    assert problem.message.startswith("YAML syntax error")
+    assert problem.line in (4, 5)
+    assert "started on line 3" in problem.message
+
+
+def test_bad_indentation_names_its_line():
+    problem = only_problem("---\nid: INC-1\n  title: x\n---\n")
+    assert problem.line == 3
+
+
+def test_front_matter_that_is_a_list_is_a_problem():
+    assert "not a list" in only_problem("---\n- a\n- b\n---\n").message
+
+
+def test_front_matter_that_is_a_scalar_is_a_problem():
+    assert "not a single value" in only_problem("---\njust text\n---\n").message
+
+
+def test_empty_front_matter_is_a_problem():
+    assert "empty" in only_problem("---\n---\nbody\n").message
+
+
+def test_duplicate_keys_name_both_lines():
+    problem = only_problem("---\nid: INC-1\ntitle: A\nid: INC-2\n---\n")
+    assert (problem.line, problem.field) == (4, "id")
+    assert "line 2" in problem.message
+
+
+def test_duplicate_keys_in_nested_mappings_are_caught():
+    problem = only_problem("---\nimpact:\n  type: complete-outage\n  type: degraded-performance\n---\n")
+    assert (problem.line, problem.field) == (4, "impact.type")
+
+
+def test_python_object_tags_are_refused_not_constructed(tmp_path: Path):
+    marker = tmp_path / "pwned"
+    problem = only_problem(f"---\nid: !!python/object/apply:os.system ['touch {marker}']\n---\n")
+    assert "not allowed" in problem.message and problem.line == 2
+    assert not marker.exists()
+
+
+def test_custom_tags_are_refused():
+    assert "!include" in only_problem("---\nid: !include other.yml\n---\n").message
+
+
+def test_alias_bombs_are_bounded():
+    lines = ['a: &a ["x","x","x","x","x","x","x","x","x"]']
+    for prev, name in zip("abcdefgh", "bcdefghi", strict=True):
+        lines.append(f"{name}: &{name} [" + ",".join([f"*{prev}"] * 9) + "]")
+    problem = only_problem("---\n" + "\n".join(lines) + "\n---\n")
+    assert str(MAX_NODES) in problem.message
+
+
+def test_small_aliases_are_allowed():
+    doc = load_text("---\nparticipants: &p [A, B]\nreview:\n  attendees: *p\n---\n", "x.md")
+    assert doc.meta == {"participants": ["A", "B"], "review": {"attendees": ["A", "B"]}}
+
+
+def test_non_utf8_bytes_name_their_line(tmp_path: Path):
+    path = tmp_path / "latin1.md"
+    path.write_bytes("---\nid: INC-1\ntitle: Caf\xe9\n---\n".encode("latin-1"))
+    doc = load_file(path, "latin1.md")
+    assert doc.meta is None
+    assert doc.problems[0].line == 3
+    assert "UTF-8" in doc.problems[0].message
+
+
+def test_a_byte_order_mark_is_accepted():
+    assert load_text("\ufeff---\nid: INC-1\n---\n", "x.md").meta == {"id": "INC-1"}
+
+
+def test_windows_line_endings_are_accepted():
+    doc = load_text("---\r\nid: INC-1\r\ntitle: T\r\n---\r\nbody\r\n", "x.md")
+    assert doc.meta == {"id": "INC-1", "title": "T"}
+
+
+def test_find_postmortems_skips_index_and_underscore_files(tmp_path: Path):
+    for name in ("index.md", "_template.md", "b.md", "a.md", "sub/c.md", "_drafts/d.md", "notes.txt"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("x")
+    assert [p.relative_to(tmp_path).as_posix() for p in find_postmortems(tmp_path)] == ["a.md", "b.md", "sub/c.md"]

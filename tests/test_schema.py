@@ -1,0 +1,138 @@
+"""The bundled schema expresses FORMAT.md; the site's settings adjust it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from mkdocs_postmortem.check import schema_problems
+from mkdocs_postmortem.load import load_file, load_text
+from mkdocs_postmortem.schema import SchemaConfigError, bundled_schema, effective_schema, make_validator
+from mkdocs_postmortem.settings import Settings
+
+from .conftest import FIXTURES, REPO, postmortem
+
+
+def walk(node: Any, path: str = "") -> Any:
+    if isinstance(node, dict):
+        yield path, node
+        for key, value in node.items():
+            yield from walk(value, f"{path}/{key}")
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from walk(value, f"{path}/{index}")
+
+
+def test_the_schema_is_draft_2020_12_and_valid():
+    schema = json.loads((REPO / "schema" / "postmortem.schema.json").read_text())
+    assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    make_validator(schema).check_schema(schema)
+
+
+def test_every_object_forbids_unknown_properties():
+    objects = [p for p, n in walk(bundled_schema()) if n.get("type") == "object"]
+    assert objects
+    for path, node in walk(bundled_schema()):
+        if node.get("type") == "object":
+            assert node.get("additionalProperties") is False, path
+
+
+def test_every_property_has_a_description_and_an_example():
+    for path, node in walk(bundled_schema()):
+        for name, prop in node.get("properties", {}).items() if isinstance(node.get("properties"), dict) else []:
+            assert prop.get("description"), f"{path}/{name}"
+            assert prop.get("examples"), f"{path}/{name}"
+
+
+def test_the_full_example_of_format_md_is_valid(validator):
+    doc = load_file(FIXTURES / "format-example.md")
+    assert doc.problems == []
+    assert schema_problems(doc, validator) == []
+
+
+def test_required_fields_are_reported_on_the_front_matter_line(validator):
+    problems = schema_problems(load_text("---\nid: INC-1\n---\n", "x.md"), validator)
+    assert {(p.field, p.line) for p in problems} == {("title", 2), ("date", 2), ("severity", 2), ("status", 2)}
+
+
+@pytest.mark.parametrize(
+    ("extra", "field", "words"),
+    [
+        ("severty: P1", "severty", "did you mean 'severity'?"),
+        ("impact:\n  typ: complete-outage", "impact.typ", "did you mean 'type'?"),
+        ("detection:\n  source: pager", "detection.source", "not one of monitoring, user-report, internal"),
+        ("services: checkout", "services", "expected a list"),
+        ("impact:\n  users_affected: many", "impact.users_affected", "expected a whole number or 'all'"),
+        ("impact:\n  peak_error_rate: 101", "impact.peak_error_rate", "at most 100"),
+        ("timing:\n  started: 2025-03-02T10:00:00", "timing.started", "no UTC offset"),
+        ("timing:\n  started: yesterday", "timing.started", "not a valid date-time"),
+        ("follow_up: 2025-02-30", "follow_up", "not a valid date"),
+        ("references:\n  - {id: INC-2025-0009, relation: sibling}", "references[0].relation", "not one of related"),
+        ("references:\n  - inc-9", "references[0]", "does not match the pattern"),
+        ("actions:\n  - {title: A, owner: B, due: 2025-01-01, status: open}", "actions[0].status", "not one of not-started"),
+        ("actions:\n  - {title: A, owner: B, status: done}", "actions[0].due", "required field is missing"),
+        ("review:\n  sign_off:\n    - {role: IC}", "review.sign_off[0].name", "required field is missing"),
+    ],
+)
+def test_each_error_kind_names_field_and_expectation(validator, extra, field, words):
+    problems = schema_problems(load_text(postmortem(extra=extra), "x.md"), validator)
+    assert [p.field for p in problems] == [field], problems
+    assert words in problems[0].message
+    assert problems[0].line >= 7  # on the extra lines, after the five defaults
+
+
+def test_severity_near_miss_gets_a_hint(validator):
+    (problem,) = schema_problems(load_text(postmortem(severity="p1"), "x.md"), validator)
+    assert (problem.line, problem.field) == (5, "severity")
+    assert problem.message == "'p1' is not one of P0, P1, P2, P3, P4; did you mean 'P1'?"
+
+
+def test_severities_option_replaces_the_enum():
+    validator = make_validator(effective_schema(Settings(severities=["SEV1", "SEV2"])))
+    assert schema_problems(load_text(postmortem(severity="SEV1"), "x.md"), validator) == []
+    assert schema_problems(load_text(postmortem(severity="P1"), "x.md"), validator)
+
+
+def test_id_pattern_option_applies_to_ids_and_references():
+    validator = make_validator(effective_schema(Settings(id_pattern=r"^OPS-\d+$")))
+    good = postmortem(id="OPS-12", extra="references: [OPS-3]")
+    assert schema_problems(load_text(good, "x.md"), validator) == []
+    bad = schema_problems(load_text(postmortem(id="INC-2025-0001", extra="references: [INC-3]"), "x.md"), validator)
+    assert {p.field for p in bad} == {"id", "references[0]"}
+
+
+def test_an_invalid_id_pattern_is_a_configuration_error():
+    with pytest.raises(SchemaConfigError, match="not a valid regular expression"):
+        effective_schema(Settings(id_pattern="([unclosed"))
+
+
+def test_a_site_extension_adds_fields_and_requirements(tmp_path: Path):
+    (tmp_path / "extra.json").write_text(
+        json.dumps({"properties": {"team": {"type": "string", "enum": ["core", "edge"]}}, "required": ["team"]})
+    )
+    validator = make_validator(effective_schema(Settings(schema="extra.json"), tmp_path))
+    assert schema_problems(load_text(postmortem(team="core"), "x.md"), validator) == []
+    missing = schema_problems(load_text(postmortem(), "x.md"), validator)
+    assert [(p.field, p.message.split(" (")[0]) for p in missing] == [("team", "required field is missing")]
+    wrong = schema_problems(load_text(postmortem(team="cor"), "x.md"), validator)
+    assert "did you mean 'core'?" in wrong[0].message
+
+
+def test_an_extension_requiring_an_undeclared_field_is_refused(tmp_path: Path):
+    (tmp_path / "extra.json").write_text('{"required": ["team"]}')
+    with pytest.raises(SchemaConfigError, match="team"):
+        effective_schema(Settings(schema="extra.json"), tmp_path)
+
+
+def test_a_missing_extension_file_is_a_configuration_error(tmp_path: Path):
+    with pytest.raises(SchemaConfigError, match="cannot read"):
+        effective_schema(Settings(schema="nope.json"), tmp_path)
+
+
+def test_an_extension_that_is_not_json_is_a_configuration_error(tmp_path: Path):
+    (tmp_path / "extra.json").write_text("{not json")
+    with pytest.raises(SchemaConfigError, match="not valid JSON"):
+        effective_schema(Settings(schema="extra.json"), tmp_path)
