@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 from collections.abc import Sequence
@@ -11,10 +12,13 @@ import click
 from jsonschema import Draft202012Validator
 
 from . import __version__
+from .catalog import build_catalog, resolve_as_of
 from .check import check_documents
 from .load import find_postmortems, is_postmortem_name, load_file
 from .model import Document
-from .report import FORMATS
+from .render import report_rows
+from .report import ACTION_FORMATS, FORMATS
+from .scaffold import ScaffoldError, file_name, init_site, new_postmortem, next_id
 from .schema import SchemaConfigError, effective_schema, make_validator
 from .settings import SettingsError, Site, find_site
 
@@ -124,6 +128,162 @@ def schema(config_file: Path | None) -> None:
     except SchemaConfigError as exc:
         raise click.UsageError(str(exc)) from exc
     click.echo(json.dumps(effective, indent=2, ensure_ascii=False))
+
+
+def _today() -> dt.date:
+    return resolve_as_of(None)
+
+
+@main.command()
+@click.argument("title")
+@click.option("--severity", "-s", help="Severity level (default: the third configured, P2).")
+@click.option("--date", "-d", "date_", type=click.DateTime(formats=["%Y-%m-%d"]), help="Day the incident began (default: today).")
+@click.option("--service", "services", multiple=True, help="An affected service; repeat for several.")
+@click.option("--id", "ident", help="Use this id instead of the next free one.")
+@_config_option
+def new(
+    title: str,
+    severity: str | None,
+    date_: dt.datetime | None,
+    services: tuple[str, ...],
+    ident: str | None,
+    config_file: Path | None,
+) -> None:
+    """Start a new post-mortem with the next free id; prints its path."""
+    site = _site(config_file)
+    settings = site.settings
+    levels = settings.severities
+    severity = severity or levels[min(2, len(levels) - 1)]
+    if severity not in levels:
+        raise click.BadParameter(f"{severity!r} is not one of {', '.join(levels)}", param_hint="--severity")
+    day = date_.date() if date_ else _today()
+    folder = site.postmortem_dir
+    existing = [
+        d.meta["id"] for d in (load_file(p) for p in find_postmortems(folder)) if d.meta and isinstance(d.meta.get("id"), str)
+    ]
+    try:
+        ident = ident or next_id(settings.id_format, existing, day.year)
+    except ScaffoldError as exc:
+        raise click.UsageError(str(exc)) from exc
+    if ident in existing:
+        raise click.UsageError(f"id {ident} is already used")
+    text = new_postmortem(ident, title, day, severity, list(services))
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / file_name(ident, title)
+    try:
+        with path.open("x", encoding="utf-8") as out:  # "x": never overwrite
+            out.write(text)
+    except FileExistsError as exc:
+        raise click.UsageError(f"{_display(path)} already exists; nothing was written") from exc
+    problems = check_documents([load_file(path, _display(path))], _validator(site))
+    if problems:  # a bad --severity or id_pattern: say so rather than leave an invalid file unnoticed
+        click.echo(FORMATS["text"](problems, 1), err=True)
+    click.echo(_display(path))
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option("--overdue", is_flag=True, help="Only overdue actions.")
+@click.option("--owner", help="Only this owner's actions (case-insensitive).")
+@click.option(
+    "--as-of",
+    "as_of",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Report date (default: the plugin's as_of, else SOURCE_DATE_EPOCH, else today).",
+)
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+@click.option("--fail-on-overdue", is_flag=True, help="Exit 1 when any action is overdue (for a scheduled CI job).")
+@_config_option
+def actions(
+    paths: tuple[Path, ...],
+    overdue: bool,
+    owner: str | None,
+    as_of: dt.datetime | None,
+    fmt: str,
+    fail_on_overdue: bool,
+    config_file: Path | None,
+) -> None:
+    """Report overdue actions and those due in the next 30 days: the site's report, in a terminal."""
+    site = _site(config_file)
+    docs, context = load_site(paths, site)
+    problems = check_documents(docs, _validator(site), context)
+    invalid = {p.path for p in problems}
+    if invalid:
+        click.echo(f"warning: {len(invalid)} invalid post-mortem(s) left out; run 'postmortem validate'", err=True)
+    try:
+        day = as_of.date() if as_of else resolve_as_of(site.settings.as_of)
+    except ValueError as exc:
+        raise click.UsageError(f"as_of: {exc}") from exc
+    catalog = build_catalog(((d, d.path) for d in docs if d.path not in invalid and d.meta), site.settings.severities)
+    report = catalog.action_report(day, owner=owner)
+    rows = [r for r in report_rows(report) if not overdue or r["state"] == "overdue"]
+    click.echo(ACTION_FORMATS[fmt](rows, report), nl=fmt != "csv")
+    raise SystemExit(1 if fail_on_overdue and report.overdue else 0)
+
+
+@main.command()
+@click.argument("directory", default=".", type=click.Path(file_okay=False, path_type=Path))
+def init(directory: Path) -> None:
+    """Start a new lessons-learned site in DIRECTORY (default: here) from the starter template."""
+    try:
+        copied = init_site(directory)
+    except ScaffoldError as exc:
+        raise click.UsageError(str(exc)) from exc
+    click.echo(f"Created a lessons-learned site in {_display(directory)} ({len(copied)} files). Next:")
+    click.echo(f"  cd {_display(directory)}" if directory != Path(".") else "", nl=directory != Path("."))
+    click.echo('  postmortem new "What happened" --severity P1')
+    click.echo("  mkdocs serve")
+
+
+@main.command("import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder to write the converted post-mortems to (default: the site's post-mortem folder).",
+)
+@_config_option
+def import_(files: tuple[Path, ...], out_dir: Path | None, config_file: Path | None) -> None:
+    """Convert post-mortems written in the classic Markdown template into this format.
+
+    The narrative is kept as the body; what could not be mapped to a field is
+    listed, and so are the fields the author must still fill. Never overwrites.
+    """
+    from .importer import import_classic
+
+    site = _site(config_file)
+    target = out_dir or site.postmortem_dir
+    target.mkdir(parents=True, exist_ok=True)
+    validator = _validator(site)
+    incomplete = 0
+    for source in files:
+        try:
+            text = source.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            click.echo(f"{_display(source)}: cannot read it: {exc}", err=True)
+            incomplete += 1
+            continue
+        result = import_classic(text, str(source))
+        ident = result.meta.get("id")
+        name = file_name(ident, str(result.meta.get("title") or "")) if isinstance(ident, str) else source.name
+        path = target / name
+        try:
+            with path.open("x", encoding="utf-8") as out:
+                out.write(result.text)
+        except FileExistsError:
+            click.echo(f"{_display(source)}: {_display(path)} already exists; skipped", err=True)
+            incomplete += 1
+            continue
+        problems = check_documents([load_file(path, _display(path))], validator)
+        click.echo(f"{_display(source)} -> {_display(path)}")
+        for note in result.unmapped:
+            click.echo(f"  kept in the body: {note}")
+        if result.missing or problems:
+            incomplete += 1
+            fields = sorted(set(result.missing) | {p.field for p in problems if p.field})
+            click.echo(f"  to fill in: {', '.join(fields)}")
+    raise SystemExit(1 if incomplete else 0)
 
 
 if __name__ == "__main__":  # pragma: no cover

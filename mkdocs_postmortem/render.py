@@ -177,7 +177,7 @@ def report_rows(report: ActionReport) -> list[dict[str, Any]]:
                 {
                     "state": kind,
                     "owner": a.owner,
-                    "days_overdue": max(a.days_overdue(report.as_of), 0),
+                    "days_overdue": a.days_overdue(report.as_of) if kind == "overdue" else "",
                     "due": a.due.isoformat(),
                     "priority": a.priority or "",
                     "status": a.status,

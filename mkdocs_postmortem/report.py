@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from collections.abc import Sequence
+from typing import Any
 
+from .catalog import ActionReport
 from .model import Problem
 
 
@@ -55,3 +59,61 @@ def as_json(problems: Sequence[Problem], checked: int) -> str:
 
 
 FORMATS = {"text": as_text, "github": as_github, "json": as_json}
+
+
+# --- the action report in a terminal -------------------------------------------
+
+_COLUMNS = [
+    ("state", "State"),
+    ("days_overdue", "Days over"),
+    ("due", "Due"),
+    ("owner", "Owner"),
+    ("priority", "Prio"),
+    ("status", "Status"),
+    ("incident", "Incident"),
+    ("action", "Action"),
+]
+
+
+def actions_table(rows: Sequence[dict[str, Any]], report: ActionReport) -> str:
+    head = (
+        f"As of {report.as_of.isoformat()}: {len(report.overdue)} overdue, {len(report.upcoming)} due in the next 30 days, "
+        f"{report.open_count} open of {report.total} actions"
+    )
+    if not rows:
+        return head
+    cells = [[title for _, title in _COLUMNS], *([str(r[key]) for key, _ in _COLUMNS] for r in rows)]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(_COLUMNS))]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in cells]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join([*lines, "", head])
+
+
+def actions_csv(rows: Sequence[dict[str, Any]], report: ActionReport) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]) if rows else [k for k, _ in _COLUMNS], lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue()
+
+
+def actions_json(rows: Sequence[dict[str, Any]], report: ActionReport) -> str:
+    return json.dumps(
+        {
+            "as_of": report.as_of.isoformat(),
+            "totals": {
+                "overdue": len(report.overdue),
+                "upcoming": len(report.upcoming),
+                "open": report.open_count,
+                "done": report.done_count,
+                "cancelled": report.cancelled_count,
+                "all": report.total,
+            },
+            "actions": list(rows),
+        },
+        indent=2,
+        ensure_ascii=False,
+    )
+
+
+ACTION_FORMATS = {"table": actions_table, "csv": actions_csv, "json": actions_json}

@@ -1,0 +1,171 @@
+"""`postmortem new`, `actions` and `init`: the pull-request author's commands."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from mkdocs_postmortem.cli import main
+from mkdocs_postmortem.scaffold import ScaffoldError, next_id
+
+from .conftest import postmortem
+
+
+@pytest.fixture
+def run(site, monkeypatch):  # type: ignore[no-untyped-def]
+    monkeypatch.chdir(site.root)
+    return lambda *args: CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+def actions_doc(id: str, *actions: str) -> str:
+    return postmortem(id=id, extra="actions:\n" + "\n".join(f"  - {a}" for a in actions))
+
+
+# --- new ---------------------------------------------------------------------
+
+
+def test_new_writes_a_valid_post_mortem_and_prints_its_path(site, run):
+    result = run("new", "DB failover failed", "--severity", "P1", "--date", "2026-11-29", "--service", "db")
+    assert result.exit_code == 0
+    assert result.output == "docs/postmortems/inc-2026-0001-db-failover-failed.md\n"
+    assert run("validate").exit_code == 0
+    text = (site.root / result.output.strip()).read_text()
+    assert "severity: P1" in text and "services: [db]" in text
+    assert "## Root Cause Analysis" in text and "## Lessons Learned" in text
+
+
+def test_new_takes_the_next_free_id_of_the_year(site, run):
+    site("a.md", postmortem(id="INC-2026-0007"))
+    site("b.md", postmortem(id="INC-2025-0042"))
+    result = run("new", "Second", "--date", "2026-03-01")
+    assert "inc-2026-0008-second.md" in result.output
+
+
+def test_new_never_overwrites(site, run):
+    first = run("new", "Same", "--date", "2026-01-01", "--id", "INC-2026-0100")
+    assert first.exit_code == 0
+    again = run("new", "Same", "--date", "2026-01-01", "--id", "INC-2026-0100")
+    assert again.exit_code == 2
+    assert "already used" in again.output
+
+
+def test_new_refuses_an_unknown_severity(run):
+    result = run("new", "X", "--severity", "P9")
+    assert result.exit_code == 2 and "P9" in result.output
+
+
+def test_new_quotes_titles_yaml_would_misread(site, run):
+    path = run("new", "Outage: it's #1 <b>", "--date", "2026-01-01").output.strip()
+    assert run("validate", path).exit_code == 0
+
+
+def test_next_id_follows_the_configured_format():
+    assert next_id("OPS-{number}", ["OPS-9", "OPS-12", "INC-2026-0001"], 2026) == "OPS-13"
+    with pytest.raises(ScaffoldError):
+        next_id("INC-{yr}-{number}", [], 2026)
+
+
+# --- actions -----------------------------------------------------------------
+
+
+@pytest.fixture
+def action_site(site):  # type: ignore[no-untyped-def]
+    site(
+        "a.md",
+        actions_doc(
+            "INC-2025-0001",
+            "{title: Due yesterday, owner: Ann, due: 2026-01-31, status: in-progress}",
+            "{title: Due on the day, owner: Ann, due: 2026-02-01, status: not-started}",
+            "{title: Done late, owner: Bob, due: 2025-01-01, status: done}",
+            "{title: Cancelled late, owner: Bob, due: 2025-01-01, status: cancelled}",
+            "{title: Long overdue, owner: Bob, due: 2025-12-01, status: not-started}",
+            "{title: Next month, owner: Cy, due: 2026-03-04, status: not-started}",
+        ),
+    )
+    return site
+
+
+def test_actions_overdue_lists_exactly_the_overdue_ones(action_site, run):
+    result = run("actions", "--overdue", "--as-of", "2026-02-01", "--format", "json")
+    data = json.loads(result.output)
+    assert [(a["action"], a["days_overdue"]) for a in data["actions"]] == [("Long overdue", 62), ("Due yesterday", 1)]
+    assert data["totals"] == {"overdue": 2, "upcoming": 1, "open": 4, "done": 1, "cancelled": 1, "all": 6}
+
+
+def test_actions_without_overdue_adds_those_due_in_30_days(action_site, run):
+    rows = list(csv.DictReader(io.StringIO(run("actions", "--as-of", "2026-02-01", "--format", "csv").output)))
+    assert [(r["state"], r["action"]) for r in rows] == [
+        ("overdue", "Long overdue"),
+        ("overdue", "Due yesterday"),
+        ("upcoming", "Due on the day"),
+    ]
+
+
+def test_actions_filters_by_owner(action_site, run):
+    data = json.loads(run("actions", "--owner", "bob", "--as-of", "2026-02-01", "--format", "json").output)
+    assert [a["action"] for a in data["actions"]] == ["Long overdue"]
+
+
+def test_actions_table_is_readable(action_site, run):
+    out = run("actions", "--as-of", "2026-02-01").output
+    assert out.splitlines()[0].split() == ["State", "Days", "over", "Due", "Owner", "Prio", "Status", "Incident", "Action"]
+    assert "As of 2026-02-01: 2 overdue, 1 due in the next 30 days, 4 open of 6 actions" in out
+
+
+def test_fail_on_overdue_exits_1_only_when_something_is_overdue(action_site, run):
+    assert run("actions", "--fail-on-overdue", "--as-of", "2026-02-01").exit_code == 1
+    assert run("actions", "--fail-on-overdue", "--as-of", "2025-06-01").exit_code == 0
+
+
+def test_actions_takes_as_of_from_mkdocs_yml(action_site, run):
+    # conftest's mkdocs.yml sets as_of: 2026-01-01: only "Long overdue" is overdue then
+    data = json.loads(run("actions", "--overdue", "--format", "json").output)
+    assert data["as_of"] == "2026-01-01"
+    assert [a["action"] for a in data["actions"]] == ["Long overdue"]
+
+
+# --- init --------------------------------------------------------------------
+
+
+def test_init_creates_a_site_that_validates_and_builds(tmp_path: Path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert CliRunner().invoke(main, ["init", "mysite"]).exit_code == 0
+    monkeypatch.chdir(tmp_path / "mysite")
+    assert CliRunner().invoke(main, ["new", "DB failover failed", "--severity", "P1"]).exit_code == 0
+    assert CliRunner().invoke(main, ["validate"]).exit_code == 0
+    build = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-q"],
+        cwd=tmp_path / "mysite",
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert build.returncode == 0, build.stderr
+
+
+def test_init_refuses_an_existing_site(tmp_path: Path, monkeypatch):
+    (tmp_path / "mkdocs.yml").write_text("site_name: mine\n")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["init"])
+    assert result.exit_code == 2 and "already has mkdocs.yml" in result.output
+    assert (tmp_path / "mkdocs.yml").read_text() == "site_name: mine\n"
+
+
+def test_commands_run_as_subprocesses(tmp_path: Path):
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "mkdocs_postmortem", *args], cwd=tmp_path, capture_output=True, text=True, check=False
+        )
+
+    assert run("init", "s").returncode == 0
+    tmp_path = tmp_path / "s"
+    assert run("new", "Disk full", "--date", "2026-05-05").returncode == 0
+    overdue = run("actions", "--overdue", "--as-of", "2026-11-29", "--format", "json")
+    assert len(json.loads(overdue.stdout)["actions"]) == 7

@@ -1,0 +1,61 @@
+"""The wheel, installed in a fresh virtual environment, carries everything it needs.
+
+Run from the installed package, not the source tree, so a schema, template or
+asset missing from the package data fails here.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+import pytest
+
+from .conftest import REPO, postmortem
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    work = tmp_path_factory.mktemp("wheel")
+    subprocess.run(
+        [sys.executable, "-m", "build", "--wheel", "--outdir", str(work / "dist"), str(REPO)], check=True, capture_output=True
+    )
+    (wheel,) = (work / "dist").glob("mkdocs_postmortem-*.whl")
+    venv.create(work / "venv", with_pip=True)
+    pip = work / "venv" / "bin" / "pip"
+    subprocess.run([str(pip), "install", "-q", str(wheel), "mkdocs-material"], check=True, capture_output=True)
+    return work / "venv" / "bin"
+
+
+def run(bin_dir: Path, args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    env = {"PATH": f"{bin_dir}:/usr/bin:/bin", "NO_MKDOCS_2_WARNING": "1", "HOME": os.environ.get("HOME", "/tmp")}
+    return subprocess.run(args, cwd=cwd, capture_output=True, text=True, env=env, check=False)
+
+
+def test_the_installed_package_is_not_the_source_tree(installed: Path, tmp_path: Path):
+    where = run(installed, [str(installed / "python"), "-c", "import mkdocs_postmortem as m; print(m.__file__)"], tmp_path)
+    assert "site-packages" in where.stdout and str(REPO) not in where.stdout
+
+
+def test_installed_validate_uses_the_packaged_schema(installed: Path, site):
+    site("a.md", postmortem(severity="P9"))
+    result = run(installed, ["postmortem", "validate"], site.root)
+    assert result.returncode == 1, result.stderr
+    assert "severity: 'P9' is not one of P0, P1, P2, P3, P4" in result.stdout
+    site("a.md", postmortem())
+    assert run(installed, ["postmortem", "validate"], site.root).returncode == 0
+
+
+def test_installed_plugin_builds_the_site_template(installed: Path, tmp_path: Path):
+    import shutil
+
+    shutil.copytree(REPO / "site-template", tmp_path / "site")
+    result = run(installed, ["mkdocs", "build", "--strict"], tmp_path / "site")
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "site" / "site" / "postmortems" / "actions" / "index.html").is_file()
+    assert (tmp_path / "site" / "site" / "assets" / "postmortem" / "postmortem.css").is_file()
