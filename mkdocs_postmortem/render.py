@@ -114,7 +114,8 @@ class Renderer:
         return Markup(f"[{md_escape(label)}]({self.href(page_uri, incident.src_uri)})")
 
     def index_link(self, page_uri: str, page: str, text: str, anchor: str = "") -> Markup:
-        return Markup(f"[{md_escape(text)}]({self.href(page_uri, posixpath.join(self.folder, page), anchor)})")
+        label = text if isinstance(text, Markup) else md_escape(text)
+        return Markup(f"[{label}]({self.href(page_uri, posixpath.join(self.folder, page), anchor)})")
 
     def ticket(self, action: Action) -> Markup:
         if not action.ticket:

@@ -1,0 +1,185 @@
+"""The collect and render stages without MkDocs: golden pages, the overdue boundary, backlinks, mentions."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+
+import pytest
+
+from mkdocs_postmortem.catalog import Catalog, build_catalog, resolve_as_of
+from mkdocs_postmortem.load import find_postmortems, load_file
+from mkdocs_postmortem.render import PAGES, Renderer, link_mentions, md_escape, safe_url
+
+from .conftest import FIXTURES
+
+AS_OF = dt.date(2025, 3, 15)
+GOLDEN = FIXTURES / "golden"
+
+
+@pytest.fixture(scope="module")
+def catalog() -> Catalog:
+    folder = FIXTURES / "catalog"
+    entries = [(load_file(p), f"postmortems/{p.name}") for p in find_postmortems(folder)]
+    return build_catalog(entries, ["P0", "P1", "P2", "P3", "P4"])
+
+
+@pytest.fixture(scope="module")
+def renderer(catalog: Catalog) -> Renderer:
+    return Renderer.create(catalog, "postmortems", AS_OF)
+
+
+def rendered(renderer: Renderer) -> dict[str, str]:
+    pages = {name: renderer.page(name, title="Post-mortems") for name in PAGES}
+    for incident in renderer.catalog.incidents.values():
+        pages[f"{incident.id}.header.md"] = renderer.header(incident)
+        pages[f"{incident.id}.footer.md"] = renderer.footer(incident)
+    return pages
+
+
+@pytest.mark.parametrize(
+    "name",
+    [*PAGES, *(f"{i}.{part}.md" for i in ("INC-2024-0009", "INC-2025-0001", "INC-2025-0002") for part in ("header", "footer"))],
+)
+def test_generated_page_matches_its_golden_file(renderer: Renderer, name: str):
+    """Golden files live in tests/fixtures/golden; UPDATE_GOLDEN=1 rewrites them (review the diff)."""
+    page = rendered(renderer)[name]
+    golden = GOLDEN / name
+    if os.environ.get("UPDATE_GOLDEN"):
+        golden.parent.mkdir(exist_ok=True)
+        golden.write_text(page)
+    assert page == golden.read_text()
+
+
+def test_rendering_is_deterministic(catalog: Catalog):
+    first = rendered(Renderer.create(catalog, "postmortems", AS_OF))
+    second = rendered(Renderer.create(catalog, "postmortems", AS_OF))
+    assert first == second
+
+
+def test_severity_groups_follow_the_configured_order_newest_first(catalog: Catalog):
+    groups = catalog.by_severity()
+    assert [s for s, _ in groups] == ["P0", "P1", "P2", "P3", "P4"]
+    assert [[i.id for i in incidents] for _, incidents in groups] == [
+        ["INC-2025-0001"],
+        [],
+        ["INC-2025-0002"],
+        ["INC-2024-0009"],
+        [],
+    ]
+
+
+def test_timeline_groups_by_year_and_month_newest_first(catalog: Catalog):
+    assert [(y, [m for m, _ in months]) for y, months in catalog.by_month()] == [(2025, [2, 1]), (2024, [12])]
+
+
+def test_services_and_tags_group_every_incident_under_each_name(catalog: Catalog):
+    assert [(s, [i.id for i in incs]) for s, incs in catalog.by_service()] == [
+        ("checkout", ["INC-2025-0001"]),
+        ("payments", ["INC-2025-0002", "INC-2025-0001"]),
+    ]
+    assert [t for t, _ in catalog.by_tag()] == ["capacity", "config-change"]
+
+
+def test_backlinks_go_both_ways_with_the_inverse_relation(catalog: Catalog):
+    a, b, c = (catalog.incidents[i] for i in ("INC-2025-0001", "INC-2025-0002", "INC-2024-0009"))
+    assert [(r.target.id, r.relation) for r in b.references] == [("INC-2025-0001", "caused-by")]
+    assert [r.source.id for r in a.backlinks] == ["INC-2025-0002"]
+    assert [r.source.id for r in b.backlinks] == ["INC-2024-0009"]
+    assert c.backlinks == []
+
+
+def test_backlinks_appear_on_the_referenced_page(renderer: Renderer, catalog: Catalog):
+    footer = renderer.footer(catalog.incidents["INC-2025-0001"])
+    assert "| caused | [INC-2025-0002](inc-b.md) |" in footer
+
+
+def test_derived_durations(catalog: Catalog):
+    a = catalog.incidents["INC-2025-0001"]
+    assert (a.time_to_detect, a.time_to_acknowledge, a.time_to_root_cause, a.time_to_mitigate, a.duration_minutes) == (
+        3,
+        2,
+        17,
+        37,
+        45,
+    )
+    assert catalog.incidents["INC-2025-0002"].duration_minutes == 90  # impact.duration_minutes
+
+
+def test_due_on_the_as_of_date_is_not_overdue(catalog: Catalog):
+    report = catalog.action_report(AS_OF)
+    assert "Due on the as-of day" not in [a.title for a in report.overdue]
+    assert "Due on the as-of day" in [a.title for a in report.upcoming]
+    assert "Due on the as-of day" in [a.title for a in catalog.action_report(AS_OF + dt.timedelta(days=1)).overdue]
+
+
+def test_done_and_cancelled_are_never_overdue(catalog: Catalog):
+    overdue = [a.title for a in catalog.action_report(dt.date(2030, 1, 1)).overdue]
+    assert "Canary config pushes" not in overdue and "Drop the old queue" not in overdue
+    assert len(overdue) == 5
+
+
+def test_overdue_is_most_overdue_first_grouped_by_owner(catalog: Catalog):
+    report = catalog.action_report(AS_OF)
+    assert [(a.title, a.days_overdue(AS_OF)) for a in report.overdue] == [
+        ("Validate config before push", 42),
+        ("Add capacity alerts", 14),
+    ]
+    assert [owner for owner, _ in report.overdue_by_owner()] == ["Ann Lee", "Bob Roy"]
+
+
+def test_upcoming_covers_the_next_30_days_inclusive(catalog: Catalog):
+    titles = [a.title for a in catalog.action_report(AS_OF).upcoming]
+    assert titles == ["Due on the as-of day", "Within 30 days"]
+
+
+def test_as_of_comes_from_the_option_then_source_date_epoch_then_today():
+    assert resolve_as_of("2025-01-02", {"SOURCE_DATE_EPOCH": "0"}) == dt.date(2025, 1, 2)
+    assert resolve_as_of(None, {"SOURCE_DATE_EPOCH": "1700000000"}) == dt.date(2023, 11, 14)
+    assert resolve_as_of(None, {}) == dt.date.today()
+
+
+def test_mentions_become_links_outside_code_and_links():
+    html = (
+        "<p>See INC-1 and INC-2, not INC-9.</p><pre><code>INC-1</code></pre>"
+        '<p><code>INC-1</code> <a href="x">INC-1</a> INC-1-suffix</p>'
+    )
+    out = link_mentions(html, {"INC-1": "../inc-1/"})
+    assert out == (
+        '<p>See <a class="pm-mention" href="../inc-1/">INC-1</a> and INC-2, not INC-9.</p><pre><code>INC-1</code></pre>'
+        '<p><code>INC-1</code> <a href="x">INC-1</a> INC-1-suffix</p>'
+    )
+
+
+def test_mentions_leave_attributes_alone():
+    html = '<p><img alt="INC-1" src="INC-1.png"> INC-1</p>'
+    assert (
+        link_mentions(html, {"INC-1": "u/"})
+        == '<p><img alt="INC-1" src="INC-1.png"> <a class="pm-mention" href="u/">INC-1</a></p>'
+    )
+
+
+@pytest.mark.parametrize(
+    "text", ["<img src=x onerror=alert(1)>", "a | b", "*bold* _it_ `code`", "[x](javascript:alert(1))", "&amp;"]
+)
+def test_markdown_escaping_leaves_no_markup(text: str):
+    escaped = md_escape(text)
+    assert not set(escaped) & set("<>|*_`[]()")
+    import html
+
+    assert html.unescape(escaped) == text
+
+
+def test_only_http_urls_become_ticket_links():
+    assert safe_url("https://tracker.example/browse/OPS-1") == "https://tracker.example/browse/OPS-1"
+    assert safe_url("https://x.example/a b") is None
+    for bad in ("javascript:alert(1)", "data:text/html,x", "OPS-1", "//evil.example/x", "ftp://x.example/"):
+        assert safe_url(bad) is None
+    assert ")" not in (safe_url("https://x.example/a)b") or "")
+
+
+def test_markdown_escaping_keeps_relative_path_links_working(renderer: Renderer, catalog: Catalog, tmp_path: Path):
+    header = renderer.header(catalog.incidents["INC-2025-0001"])
+    assert "[Post-mortems](index.md)" in header
+    assert "[checkout](services.md#checkout)" in header

@@ -1,0 +1,127 @@
+"""Whole sites built by MkDocs: the starter site, the nav the plugin adds, search, mentions, serve-style rebuilds."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+from mkdocs.exceptions import Abort
+
+from .conftest import REPO, postmortem
+
+pytestmark = pytest.mark.slow
+
+
+def build_site(root: Path, **overrides: object) -> Path:
+    config = load_config(str(root / "mkdocs.yml"), site_dir=str(root / "site"), strict=True, **overrides)  # type: ignore[arg-type]
+    build(config)
+    return root / "site"
+
+
+AS_OF_EPOCH = str(int(dt.datetime(2026, 11, 29, tzinfo=dt.timezone.utc).timestamp()))
+
+
+@pytest.fixture(scope="module")
+def template_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("template") / "site-template"
+    shutil.copytree(REPO / "site-template", root, ignore=shutil.ignore_patterns("site"))
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("SOURCE_DATE_EPOCH", AS_OF_EPOCH)  # the report's "as of" date, as in a reproducible build
+        return build_site(root)
+
+
+def html(site: Path, page: str) -> str:
+    return (site / page / "index.html").read_text()
+
+
+def test_the_starter_site_builds_strict_with_every_generated_page(template_site: Path):
+    for page in (
+        "postmortems",
+        "postmortems/severity",
+        "postmortems/timeline",
+        "postmortems/services",
+        "postmortems/tags",
+        "postmortems/actions",
+    ):
+        assert (template_site / page / "index.html").is_file(), page
+    assert not (template_site / "postmortems" / "_template").exists()
+
+
+def test_the_nav_holds_the_generated_pages_not_every_post_mortem(template_site: Path):
+    nav = re.findall(r'class="md-nav__link"[^>]*href="([^"]+)"', html(template_site, "postmortems/severity"))
+    page = html(template_site, "postmortems/severity")
+    assert "By severity" in page and "Overdue actions" in page
+    assert not any("inc-20" in href for href in nav), nav
+
+
+def test_every_p0_is_on_the_severity_page(template_site: Path):
+    page = html(template_site, "postmortems/severity")
+    p0 = page.split('id="p0"')[1].split('id="p1"')[0]
+    assert "INC-2025-0042" in p0 and "INC-2026-0008" in p0
+
+
+def test_the_overdue_report_names_owners_and_days(template_site: Path):
+    page = html(template_site, "postmortems/actions")
+    assert "As of <strong>2026-11-29</strong>: 7 overdue" in page
+    for owner in ("Platform Team", "DevOps", "Payments Team"):
+        assert re.search(f'<h3 id="[^"]+">{owner}<', page), owner
+
+
+def test_incident_pages_link_both_ways(template_site: Path):
+    spacetime = html(template_site, "postmortems/inc-2025-0042-spacetime-api-outage")
+    checkout = html(template_site, "postmortems/inc-2025-0003-checkout-latency")
+    assert 'href="../inc-2025-0003-checkout-latency/"' in spacetime
+    assert "recurred as" in checkout and 'href="../inc-2025-0042-spacetime-api-outage/"' in checkout
+
+
+def test_mentions_in_the_body_link_but_not_inside_code(template_site: Path):
+    page = html(template_site, "postmortems/inc-2026-0009-checkout-card-declined-duplicate")
+    assert "<code>INC-2026-0008</code>" in page
+    assert re.search(r'<a class="pm-mention" href="../inc-2026-0008-card-payments-certificate/">INC-2026-0008</a>', page)
+
+
+def test_search_finds_incidents_by_id_title_service_and_tag(template_site: Path):
+    index = json.loads((template_site / "search" / "search_index.json").read_text())
+    docs = [d for d in index["docs"] if d["location"].startswith("postmortems/inc-2025-0042")]
+    text = " ".join(d["title"] + " " + d["text"] for d in docs)
+    for needle in ("INC-2025-0042", "SpaceTime API outage", "spacetime-api", "memory-leak"):
+        assert needle in text, needle
+
+
+def test_the_built_in_mkdocs_theme_builds_too(tmp_path: Path):
+    root = tmp_path / "s"
+    shutil.copytree(REPO / "site-template", root, ignore=shutil.ignore_patterns("site"))
+    site = build_site(root, theme={"name": "mkdocs"})
+    assert '<span class="pm-badge pm-sev-p0">P0</span>' in html(site, "postmortems")
+    assert '<div class="admonition danger">' in html(site, "postmortems/inc-2025-0042-spacetime-api-outage")
+
+
+def test_an_explicit_nav_places_the_generated_pages(site):
+    site("a.md", postmortem())
+    (site.root / "mkdocs.yml").write_text(
+        "site_name: T\nnav:\n  - Home: index.md\n  - Incidents:\n    - postmortems/index.md\n"
+        "    - Overdue: postmortems/actions.md\nplugins:\n  - postmortem\n"
+    )
+    out = build_site(site.root)
+    page = html(out, "postmortems/actions")
+    assert "Overdue" in page and (out / "postmortems" / "a" / "index.html").is_file()
+
+
+def test_a_sites_own_overview_is_kept(site):
+    site("a.md", postmortem())
+    (site.root / "docs" / "postmortems" / "index.md").write_text("# Our incidents\n\nHand-written.\n")
+    out = build_site(site.root)
+    assert "Hand-written." in html(out, "postmortems")
+
+
+def test_an_invalid_post_mortem_aborts_the_in_process_build(site, caplog: pytest.LogCaptureFixture):
+    site("a.md", postmortem(severity="P9"))
+    with pytest.raises(Abort):
+        build_site(site.root)
+    assert "docs/postmortems/a.md:5: severity: 'P9' is not one of" in caplog.text
