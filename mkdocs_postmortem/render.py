@@ -79,6 +79,16 @@ def safe_url(url: str) -> str | None:
     return quote(url.strip(), safe=":/?#@!$&*+,;=%~-._")
 
 
+def ticket_label(url: str) -> str:
+    """A short label for a ticket URL: its key (.../browse/PROJ-1 -> PROJ-1) or its last two segments (issues/88)."""
+    segments = [s for s in urlsplit(url).path.split("/") if s]
+    if not segments:
+        return urlsplit(url).netloc
+    if segments[-1].isdigit() and len(segments) > 1:
+        return "/".join(segments[-2:])
+    return segments[-1]
+
+
 @dataclass
 class Renderer:
     """Renders pages for one catalog; `page_uri` is the src_uri of the page being written."""
@@ -122,7 +132,7 @@ class Renderer:
             return Markup("")
         url = safe_url(action.ticket)
         if url:
-            shown = action.ticket.rstrip("/").rsplit("/", 1)[-1] or action.ticket
+            shown = ticket_label(action.ticket)
             return Markup(f"[{md_escape(shown)}]({url})")
         return Markup(md_escape(action.ticket))
 

@@ -10,7 +10,7 @@ import pytest
 
 from mkdocs_postmortem.catalog import Catalog, build_catalog, resolve_as_of
 from mkdocs_postmortem.load import find_postmortems, load_file
-from mkdocs_postmortem.render import PAGES, Renderer, link_mentions, md_escape, safe_url
+from mkdocs_postmortem.render import PAGES, Renderer, link_mentions, md_escape, safe_url, ticket_label
 
 from .conftest import FIXTURES
 
@@ -177,6 +177,12 @@ def test_only_http_urls_become_ticket_links():
     for bad in ("javascript:alert(1)", "data:text/html,x", "OPS-1", "//evil.example/x", "ftp://x.example/"):
         assert safe_url(bad) is None
     assert ")" not in (safe_url("https://x.example/a)b") or "")
+
+
+def test_ticket_links_get_short_labels():
+    assert ticket_label("https://jira.example.com/browse/PROJ-130") == "PROJ-130"
+    assert ticket_label("https://github.com/org/repo/issues/88") == "issues/88"
+    assert ticket_label("https://tracker.example/") == "tracker.example"
 
 
 def test_markdown_escaping_keeps_relative_path_links_working(renderer: Renderer, catalog: Catalog, tmp_path: Path):

@@ -70,7 +70,7 @@ def test_the_overdue_report_names_owners_and_days(template_site: Path):
     page = html(template_site, "postmortems/actions")
     assert "As of <strong>2026-11-29</strong>: 7 overdue" in page
     for owner in ("Platform Team", "DevOps", "Payments Team"):
-        assert re.search(f'<h3 id="[^"]+">{owner}<', page), owner
+        assert re.search(f'<h3 id="[^"]+">{owner} \\(\\d+\\)<', page), owner
 
 
 def test_incident_pages_link_both_ways(template_site: Path):
