@@ -41,6 +41,10 @@ class PostmortemPlugin(BasePlugin[PostmortemConfig]):
         self.renderer: Renderer | None = None
         self._by_uri: dict[str, Incident] = {}
 
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        """Defining this event makes MkDocs keep one plugin object for a whole `mkdocs serve`
+        session (instead of one per rebuild), so `_cache` survives and only changed files are re-read."""
+
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         settings = self.config.to_settings()
         try:

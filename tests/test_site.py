@@ -125,3 +125,27 @@ def test_an_invalid_post_mortem_aborts_the_in_process_build(site, caplog: pytest
     with pytest.raises(Abort):
         build_site(site.root)
     assert "docs/postmortems/a.md:5: severity: 'P9' is not one of" in caplog.text
+
+
+def test_rebuilds_reuse_the_plugin_and_reread_only_changed_files(site, monkeypatch):
+    import mkdocs_postmortem.plugin as plugin_module
+
+    site("a.md", postmortem())
+    b = site("b.md", postmortem(id="INC-2025-0002"))
+    loaded: list[str] = []
+    real = plugin_module.load_file
+    monkeypatch.setattr(plugin_module, "load_file", lambda path, shown: loaded.append(Path(path).name) or real(path, shown))
+
+    def rebuild():  # as `mkdocs serve` does: a new config each time
+        config = load_config(str(site.root / "mkdocs.yml"), site_dir=str(site.root / "site"))
+        build(config, serve_url="http://127.0.0.1:8000/")
+        return config.plugins["postmortem"]
+
+    first = rebuild()
+    assert sorted(loaded) == ["a.md", "b.md"]
+    loaded.clear()
+    b.write_text(postmortem(id="INC-2025-0002", title="Changed title"))
+    second = rebuild()
+    assert second is first
+    assert loaded == ["b.md"]
+    assert "Changed title" in html(site.root / "site", "postmortems/b")
