@@ -243,12 +243,16 @@ def init(directory: Path) -> None:
     type=click.Path(file_okay=False, path_type=Path),
     help="Folder to write the converted post-mortems to (default: the site's post-mortem folder).",
 )
+@click.option(
+    "--assign-ids", is_flag=True, help="Give a document that states no incident id the next free id of its year (id_format)."
+)
 @_config_option
-def import_(files: tuple[Path, ...], out_dir: Path | None, config_file: Path | None) -> None:
+def import_(files: tuple[Path, ...], out_dir: Path | None, assign_ids: bool, config_file: Path | None) -> None:
     """Convert post-mortems written in the classic Markdown template into this format.
 
-    The narrative is kept as the body; what could not be mapped to a field is
-    listed, and so are the fields the author must still fill. Never overwrites.
+    The narrative is kept as the body; notes say what was assumed or left in
+    the body, and "to fill in" names the fields the author must still fill.
+    Never overwrites a file. Exits 1 when any file still needs fields filled in.
     """
     from .importer import import_classic
 
@@ -256,16 +260,24 @@ def import_(files: tuple[Path, ...], out_dir: Path | None, config_file: Path | N
     target = out_dir or site.postmortem_dir
     target.mkdir(parents=True, exist_ok=True)
     validator = _validator(site)
+    taken = [
+        d.meta["id"] for d in (load_file(p) for p in find_postmortems(target)) if d.meta and isinstance(d.meta.get("id"), str)
+    ]
     incomplete = 0
     for source in files:
         try:
             text = source.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
-            click.echo(f"{_display(source)}: cannot read it: {exc}", err=True)
+            click.echo(f"{_display(source)}: cannot read it ({exc}); skipped", err=True)
             incomplete += 1
             continue
         result = import_classic(text, str(source))
+        if assign_ids and "id" in result.missing and isinstance(result.meta.get("date"), str):
+            year = int(result.meta["date"][:4])
+            result = import_classic(text, str(source), id_hint=next_id(site.settings.id_format, taken, year))
         ident = result.meta.get("id")
+        if isinstance(ident, str):
+            taken.append(ident)
         name = file_name(ident, str(result.meta.get("title") or "")) if isinstance(ident, str) else source.name
         path = target / name
         try:
@@ -278,10 +290,10 @@ def import_(files: tuple[Path, ...], out_dir: Path | None, config_file: Path | N
         problems = check_documents([load_file(path, _display(path))], validator)
         click.echo(f"{_display(source)} -> {_display(path)}")
         for note in result.unmapped:
-            click.echo(f"  kept in the body: {note}")
-        if result.missing or problems:
+            click.echo(f"  note: {note}")
+        fields = sorted(set(result.missing) | {p.field for p in problems if p.field})
+        if fields:
             incomplete += 1
-            fields = sorted(set(result.missing) | {p.field for p in problems if p.field})
             click.echo(f"  to fill in: {', '.join(fields)}")
     raise SystemExit(1 if incomplete else 0)
 

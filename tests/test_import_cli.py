@@ -1,0 +1,90 @@
+"""`postmortem import`: a folder of classic-template post-mortems becomes a valid site."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from mkdocs_postmortem.cli import main
+
+from .conftest import FIXTURES, REPO
+
+CLASSIC = FIXTURES / "classic"
+
+
+@pytest.fixture
+def empty_site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    root = tmp_path / "site"
+    shutil.copytree(REPO / "site-template", root, ignore=shutil.ignore_patterns("site", "inc-*.md"))
+    monkeypatch.chdir(root)
+    return root
+
+
+def invoke(*args: str):  # type: ignore[no-untyped-def]
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+def test_complete_documents_import_into_a_site_that_validates_and_builds(empty_site: Path):
+    files = [str(CLASSIC / n) for n in ("full.md", "reordered-columns.md", "written-dates.md", "checkbox-actions.md")]
+    result = invoke("import", *files)
+    assert result.exit_code == 0, result.output
+    assert "to fill in" not in result.output
+    assert invoke("validate").output.endswith("4 post-mortems checked, all valid\n")
+    build = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-q"], cwd=empty_site, capture_output=True, text=True, check=False
+    )
+    assert build.returncode == 0, build.stderr
+
+
+def test_incomplete_documents_name_exactly_the_fields_to_fill(empty_site: Path):
+    result = invoke("import", str(CLASSIC / "classic-template.md"))
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert lines[0].endswith("-> docs/postmortems/classic-template.md")
+    (to_fill,) = [line for line in lines if line.startswith("  to fill in: ")]
+    fields = to_fill.removeprefix("  to fill in: ").split(", ")
+    assert {"id", "date", "severity"} <= set(fields)
+    problems = invoke("validate").output.splitlines()[:-1]
+    assert {p.split(": ")[1] for p in problems} == set(fields)
+
+
+def test_import_keeps_every_line_of_the_narrative(empty_site: Path):
+    invoke("import", str(CLASSIC / "full.md"))
+    (out,) = (empty_site / "docs" / "postmortems").glob("inc-*.md")
+    converted = out.read_text()
+    for line in (CLASSIC / "full.md").read_text().splitlines():
+        if line.strip() and not line.startswith(("**Incident ID:**", "**Date:**", "**Severity:**")):
+            assert line in converted, line
+
+
+def test_import_never_overwrites(empty_site: Path):
+    assert invoke("import", str(CLASSIC / "full.md")).exit_code == 0
+    again = CliRunner().invoke(main, ["import", str(CLASSIC / "full.md")])
+    assert again.exit_code == 1
+    assert "already exists; skipped" in again.output
+
+
+def test_assign_ids_gives_the_next_free_id_of_the_documents_year(empty_site: Path, tmp_path: Path):
+    doc = tmp_path / "old.md"
+    doc.write_text(
+        "# Cache stampede\n\n**Date:** March 3, 2024\n**Severity:** [x] P2\n\n## Executive Summary\n\nCaches expired at once.\n"
+    )
+    result = invoke("import", "--assign-ids", str(doc), "--out", "docs/postmortems")
+    assert result.exit_code == 0, result.output
+    assert "docs/postmortems/inc-2024-0001-cache-stampede.md" in result.output
+
+
+def test_import_runs_as_a_subprocess(empty_site: Path, tmp_path: Path):
+    proc = subprocess.run(
+        [sys.executable, "-m", "mkdocs_postmortem", "import", str(CLASSIC / "full.md"), "--out", str(tmp_path / "o")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert len(list((tmp_path / "o").glob("*.md"))) == 1
