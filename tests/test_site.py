@@ -149,3 +149,10 @@ def test_rebuilds_reuse_the_plugin_and_reread_only_changed_files(site, monkeypat
     assert second is first
     assert loaded == ["b.md"]
     assert "Changed title" in html(site.root / "site", "postmortems/b")
+
+
+def test_this_projects_own_documentation_builds_strict_with_the_plugin(tmp_path: Path):
+    config = load_config(str(REPO / "mkdocs.yml"), site_dir=str(tmp_path / "site"), strict=True)
+    build(config)
+    assert "INC-2026-0001" in html(tmp_path / "site", "examples/severity")
+    assert "related to" in html(tmp_path / "site", "examples/inc-2026-0001-wheel-without-schema")
