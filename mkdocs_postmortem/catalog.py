@@ -156,8 +156,10 @@ class ActionReport:
     def overdue_by_owner(self) -> list[tuple[str, list[Action]]]:
         """Owners with their overdue actions; the owner with the most overdue action first."""
         groups: dict[str, list[Action]] = {}
+        names: dict[str, str] = {}  # "devops" and "DevOps" are one owner, shown as first written
         for action in self.overdue:
-            groups.setdefault(action.owner, []).append(action)
+            name = names.setdefault(action.owner.casefold(), action.owner)
+            groups.setdefault(name, []).append(action)
         return list(groups.items())
 
 
@@ -200,7 +202,7 @@ class Catalog:
         return [a for incident in self.newest_first() for a in incident.actions]
 
     def action_report(self, as_of: dt.date, owner: str | None = None) -> ActionReport:
-        actions = [a for a in self.actions() if owner is None or a.owner.lower() == owner.lower()]
+        actions = [a for a in self.actions() if owner is None or a.owner.casefold() == owner.casefold()]
         overdue = [a for a in actions if a.is_overdue(as_of)]
         # most overdue first; ties in a stable, readable order
         overdue.sort(key=lambda a: (a.due, a.owner.lower(), a.incident.id, a.index))

@@ -139,9 +139,10 @@ class PostmortemPlugin(BasePlugin[PostmortemConfig]):
         incident = self._by_uri.get(page.file.src_uri)
         if incident is None or self.renderer is None:
             return markdown
-        page.meta["title"] = f"{incident.id}: {incident.title}"
-        if incident.summary and "description" not in page.meta:
-            page.meta["description"] = incident.summary
+        # Themes print page.title and the description into <title>, <meta> and their headers without
+        # escaping (MkDocs' Jinja has no autoescape), so values from the document are escaped here.
+        page.meta["title"] = escape(f"{incident.id}: {incident.title}")
+        page.meta["description"] = escape(incident.summary) if incident.summary else ""
         has_title = markdown.lstrip().startswith("# ")
         header = self.renderer.header(incident, add_title=not has_title)
         return header + "\n" + markdown + "\n" + self.renderer.footer(incident)

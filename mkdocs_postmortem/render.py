@@ -11,7 +11,7 @@ import calendar
 import datetime as dt
 import posixpath
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, urlsplit
@@ -52,8 +52,23 @@ def _finalize(value: object) -> object:
 
 
 def slug(text: str) -> str:
-    """A stable anchor for a service, tag or severity."""
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "x"
+    """An anchor for a service, tag or severity: letters (any script) and digits, joined by dashes."""
+    return re.sub(r"[\W_]+", "-", text.lower()).strip("-") or "x"
+
+
+def unique_slugs(names: Iterable[str]) -> dict[str, str]:
+    """A distinct anchor for each name, in order: 'a*b' and 'a-b' both slug to 'a-b', so the second gets 'a-b-2'."""
+    anchors: dict[str, str] = {}
+    taken: set[str] = set()
+    for name in names:
+        base = candidate = slug(name)
+        n = 1
+        while candidate in taken:
+            n += 1
+            candidate = f"{base}-{n}"
+        taken.add(candidate)
+        anchors[name] = candidate
+    return anchors
 
 
 def minutes(value: int | None) -> str:
@@ -97,6 +112,7 @@ class Renderer:
     folder: str  # the post-mortem folder under docs_dir, e.g. "postmortems"
     as_of: dt.date
     env: Environment
+    anchors: dict[str, dict[str, str]]  # "severity" | "services" | "tags" -> name -> anchor on its page
 
     @classmethod
     def create(cls, catalog: Catalog, folder: str, as_of: dt.date) -> Renderer:
@@ -110,8 +126,12 @@ class Renderer:
             lstrip_blocks=True,
         )
         env.filters["minutes"] = minutes
-        env.filters["slug"] = slug
-        return cls(catalog, folder, as_of, env)
+        anchors = {
+            "severity": unique_slugs(s for s, _ in catalog.by_severity()),
+            "services": unique_slugs(s for s, _ in catalog.by_service()),
+            "tags": unique_slugs(t for t, _ in catalog.by_tag()),
+        }
+        return cls(catalog, folder, as_of, env, anchors)
 
     # --- links ------------------------------------------------------------
 
@@ -120,8 +140,10 @@ class Renderer:
         return quote(rel) + (f"#{anchor}" if anchor else "")
 
     def link(self, page_uri: str, incident: Incident, text: str | None = None) -> Markup:
-        label = incident.id if text is None else text
-        return Markup(f"[{md_escape(label)}]({self.href(page_uri, incident.src_uri)})")
+        """A link to an incident: its id (kept on one line) or the given text."""
+        if text is None:
+            return Markup(f"[{md_escape(incident.id)}]({self.href(page_uri, incident.src_uri)}){{: .pm-id }}")
+        return Markup(f"[{md_escape(text)}]({self.href(page_uri, incident.src_uri)})")
 
     def index_link(self, page_uri: str, page: str, text: str, anchor: str = "") -> Markup:
         label = text if isinstance(text, Markup) else md_escape(text)
@@ -151,6 +173,7 @@ class Renderer:
             "ticket": self.ticket,
             "badge": self.badge,
             "anchor": lambda name: Markup(f" {{#{slug(str(name))}}}"),
+            "anchor_of": lambda kind, name: self.anchors[kind][name],
             "relation_words": RELATION_WORDS,
             "inverse_relation": INVERSE_RELATION,
             "month_names": calendar.month_name,

@@ -10,7 +10,7 @@ import pytest
 
 from mkdocs_postmortem.catalog import Catalog, build_catalog, resolve_as_of
 from mkdocs_postmortem.load import find_postmortems, load_file
-from mkdocs_postmortem.render import PAGES, Renderer, link_mentions, md_escape, safe_url, ticket_label
+from mkdocs_postmortem.render import PAGES, Renderer, link_mentions, md_escape, safe_url, ticket_label, unique_slugs
 
 from .conftest import FIXTURES
 
@@ -92,7 +92,7 @@ def test_backlinks_go_both_ways_with_the_inverse_relation(catalog: Catalog):
 
 def test_backlinks_appear_on_the_referenced_page(renderer: Renderer, catalog: Catalog):
     footer = renderer.footer(catalog.incidents["INC-2025-0001"])
-    assert "| caused | [INC-2025-0002](inc-b.md) |" in footer
+    assert "| caused | [INC-2025-0002](inc-b.md){: .pm-id } |" in footer
 
 
 def test_derived_durations(catalog: Catalog):
@@ -177,6 +177,26 @@ def test_only_http_urls_become_ticket_links():
     for bad in ("javascript:alert(1)", "data:text/html,x", "OPS-1", "//evil.example/x", "ftp://x.example/"):
         assert safe_url(bad) is None
     assert ")" not in (safe_url("https://x.example/a)b") or "")
+
+
+def test_anchors_are_distinct_for_names_that_slug_alike():
+    assert unique_slugs(["支付", "认证", "a-b-c", "a*b|c", "", "?"]) == {
+        "支付": "支付",
+        "认证": "认证",
+        "a-b-c": "a-b-c",
+        "a*b|c": "a-b-c-2",
+        "": "x",
+        "?": "x-2",
+    }
+
+
+def test_owners_differing_only_in_case_are_one_group(catalog: Catalog):
+    import dataclasses
+
+    report = catalog.action_report(AS_OF)
+    shouting = dataclasses.replace(report.overdue[1], owner="BOB ROY")
+    merged = dataclasses.replace(report, overdue=[*report.overdue, shouting])
+    assert [(owner, len(actions)) for owner, actions in merged.overdue_by_owner()] == [("Ann Lee", 1), ("Bob Roy", 2)]
 
 
 def test_ticket_links_get_short_labels():
