@@ -18,7 +18,7 @@ from .load import find_postmortems, is_postmortem_name, load_file
 from .model import Document
 from .render import report_rows
 from .report import ACTION_FORMATS, FORMATS
-from .scaffold import ScaffoldError, file_name, init_site, new_postmortem, next_id
+from .scaffold import ScaffoldError, file_name, init_site, new_postmortem, next_id, template_path
 from .schema import SchemaConfigError, effective_schema, make_validator
 from .settings import SettingsError, Site, find_site
 
@@ -167,7 +167,11 @@ def new(
         raise click.UsageError(str(exc)) from exc
     if ident in existing:
         raise click.UsageError(f"id {ident} is already used")
-    text = new_postmortem(ident, title, day, severity, list(services))
+    template = template_path(folder)
+    try:
+        text = new_postmortem(template.read_text(encoding="utf-8"), ident, title, day, severity, list(services))
+    except (OSError, UnicodeDecodeError, ScaffoldError) as exc:
+        raise click.UsageError(f"{_display(template)}: {exc}") from exc
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / file_name(ident, title)
     try:

@@ -14,20 +14,6 @@ import yaml
 
 SCHEMA_URL = "https://raw.githubusercontent.com/mkdocs-postmortem/mkdocs-postmortem/main/schema/postmortem.schema.json"
 
-#: The narrative sections of the classic template, each with a one-line prompt.
-SECTIONS = [
-    ("Executive Summary", "What happened, the impact and the resolution, in two or three sentences."),
-    ("Timeline", "| Time (UTC) | Event | Actor |\n|------------|-------|-------|\n| 14:30 | Alert fired | Monitoring |"),
-    ("Root Cause Analysis", "What happened technically, why it happened, and why it was not caught earlier."),
-    ("Impact", "Who and what was affected, for how long, and how badly."),
-    ("What Went Well", "Detection, communication, diagnosis, recovery: what should be kept."),
-    ("What Went Wrong", "Gaps in testing, monitoring, review, deployment or documentation."),
-    ("Prevention Measures", "Changes to testing, monitoring and process that stop a recurrence."),
-    ("Lessons Learned", "What the whole team should remember from this incident."),
-    ("Supporting Data", "Metrics, graphs, log excerpts, links to dashboards."),
-    ("Communication", "Internal and external updates: channels, status page, customer emails."),
-]
-
 
 class ScaffoldError(Exception):
     pass
@@ -69,37 +55,42 @@ def _yaml_value(value: object) -> str:
     return yaml.safe_dump(value, allow_unicode=True, default_flow_style=True, width=10_000).strip().removesuffix("...").strip()
 
 
-def new_postmortem(ident: str, title: str, date: dt.date, severity: str, services: list[str]) -> str:
-    """A post-mortem that validates as it is, with the optional fields as comments to fill in."""
-    lines = [
-        "---",
-        f"# yaml-language-server: $schema={SCHEMA_URL}",
-        f"id: {_yaml_value(ident)}",
-        f"title: {_yaml_value(title)}",
-        f"date: {date.isoformat()}",
-        f"severity: {_yaml_value(severity)}",
-        "status: draft  # draft | in-review | approved | actions-tracked | lessons-shared",
-        "# summary: What happened, the impact and the resolution, in two or three sentences.",
-        "# commander: Jane Smith",
-        "# participants: [Jane Smith, John Doe]",
-        f"services: {_yaml_value(services)}" if services else "# services: [checkout-api]",
-        "# tags: [deployment]",
-        "# detection: {source: monitoring, method: Prometheus alert API_DOWN}  # monitoring | user-report | internal",
-        "# timing:  # ISO 8601 with an offset, in order",
-        f"#   started: {date.isoformat()}T14:29:00Z",
-        f"#   detected: {date.isoformat()}T14:30:00Z",
-        f"#   resolved: {date.isoformat()}T15:30:00Z",
-        "# impact: {type: complete-outage, users_affected: all}",
-        "# root_cause: {primary: ..., trigger: ..., contributing: [...]}",
-        "# references: [INC-2025-0017]",
-        "# actions:",
-        "#   - {title: ..., owner: ..., due: YYYY-MM-DD, status: not-started, priority: P1}",
-        "---",
-        "",
-    ]
-    for heading, prompt in SECTIONS:
-        lines += [f"## {heading}", "", prompt if prompt.startswith("|") else f"_{prompt}_", ""]
-    return "\n".join(lines)
+def template_path(postmortem_dir: Path) -> Path:
+    """The site's own `_template.md` if it has one, else the starter site's."""
+    own = postmortem_dir / "_template.md"
+    return own if own.is_file() else site_template_dir() / "docs" / "postmortems" / "_template.md"
+
+
+def new_postmortem(template: str, ident: str, title: str, date: dt.date, severity: str, services: list[str]) -> str:
+    """The template with the new incident's fields set; its comments and body are kept as written.
+
+    Each field replaces the template's top-level line for it (a commented-out
+    `# services:` line too), with the value's indented continuation lines;
+    a field the template lacks is added after the opening `---`.
+    """
+    if not template.startswith("---"):
+        raise ScaffoldError("the template has no front matter")
+    end = template.find("\n---", 3)
+    if end < 0:
+        raise ScaffoldError("the template's front matter is not closed")
+    lines = template[: end + 1].splitlines()
+    rest = template[end + 1 :]
+    fields = {"id": ident, "title": title, "date": date.isoformat(), "severity": severity, "status": "draft"}
+    if services:
+        fields["services"] = services  # type: ignore[assignment]
+    for key, value in fields.items():
+        line = f"{key}: {value if key == 'date' else _yaml_value(value)}"
+        pattern = re.compile(rf"^(# ?)?{key}:" if key == "services" else rf"^{key}:")
+        index = next((i for i, text in enumerate(lines) if pattern.match(text)), None)
+        if index is None:
+            lines.insert(1, line)
+            continue
+        comment = re.search(r"\s+#\s.*$", lines[index]) if not lines[index].startswith("#") else None
+        following = index + 1
+        while following < len(lines) and re.match(r"^\s+\S", lines[following]) and not lines[index].startswith("#"):
+            following += 1  # the old value's continuation lines ("  - a", "  multi-line")
+        lines[index:following] = [line + (comment.group(0) if comment else "")]
+    return "\n".join(lines) + "\n" + rest
 
 
 def site_template_dir() -> Path:

@@ -41,6 +41,29 @@ def test_new_writes_a_valid_post_mortem_and_prints_its_path(site, run):
     assert "## Root Cause Analysis" in text and "## Lessons Learned" in text
 
 
+def test_new_uses_the_sites_own_template(site, run):
+    site(
+        "_template.md",
+        "---\nid: X-1\ntitle: t\ndate: 2020-01-01\nseverity: P4\nstatus: draft\nteam: none  # ours\n---\n\n## Our own heading\n",
+    )
+    (site.root / "team.json").write_text('{"properties": {"team": {"type": "string"}}}')
+    (site.root / "mkdocs.yml").write_text("site_name: T\nplugins:\n  - postmortem:\n      schema: team.json\n")
+    path = run("new", "Disk full", "--severity", "P1", "--date", "2026-02-03").output.strip()
+    assert (site.root / path).read_text() == (
+        "---\nid: INC-2026-0001\ntitle: Disk full\ndate: 2026-02-03\nseverity: P1\nstatus: draft\nteam: none  # ours\n---\n\n"
+        "## Our own heading\n"
+    )
+
+
+def test_new_replaces_a_block_list_of_services(site, run):
+    site(
+        "_template.md",
+        "---\nid: X-1\ntitle: t\ndate: 2020-01-01\nseverity: P4\nstatus: draft\nservices:\n  - old\n  - older\ntags: [x]\n---\n",
+    )
+    path = run("new", "T", "--service", "new", "--date", "2026-02-03").output.strip()
+    assert "services: [new]\ntags: [x]\n" in (site.root / path).read_text()
+
+
 def test_new_takes_the_next_free_id_of_the_year(site, run):
     site("a.md", postmortem(id="INC-2026-0007"))
     site("b.md", postmortem(id="INC-2025-0042"))

@@ -13,10 +13,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from mkdocs_postmortem.scaffold import SCHEMA_URL, new_postmortem
+from mkdocs_postmortem.scaffold import SCHEMA_URL, new_postmortem, template_path
 
 from .conftest import REPO
 
+TEMPLATE = template_path(Path("no-site-here"))  # the starter site's template
 RAW_PREFIX = "https://raw.githubusercontent.com/mkdocs-postmortem/mkdocs-postmortem/main/"
 
 
@@ -48,14 +49,14 @@ def test_the_editor_schema_url_resolves_to_the_bundled_schema():
     for path in [REPO / "site-template" / "docs" / "postmortems" / "_template.md"]:
         modeline = re.search(r"# yaml-language-server: \$schema=(\S+)", path.read_text())
         assert modeline and modeline.group(1) == SCHEMA_URL, path
-    assert f"$schema={SCHEMA_URL}" in new_postmortem("INC-2026-0001", "T", dt.date(2026, 1, 1), "P1", [])
+    assert f"$schema={SCHEMA_URL}" in new_postmortem(TEMPLATE.read_text(), "INC-2026-0001", "T", dt.date(2026, 1, 1), "P1", [])
 
 
 def test_the_yaml_language_server_accepts_a_new_post_mortem_against_the_schema(tmp_path: Path):
     """What an editor does with the modeline: validate the front matter against the schema it names."""
     from jsonschema import Draft202012Validator
 
-    text = new_postmortem("INC-2026-0001", "DB failover", dt.date(2026, 1, 1), "P1", ["db"])
+    text = new_postmortem(TEMPLATE.read_text(), "INC-2026-0001", "DB failover", dt.date(2026, 1, 1), "P1", ["db"])
     front = yaml.safe_load(text.split("---\n")[1])
     front = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in front.items()}
     schema = json.loads((REPO / "schema" / "postmortem.schema.json").read_text())
