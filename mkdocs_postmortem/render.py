@@ -130,6 +130,10 @@ class Renderer:
             "severity": unique_slugs(s for s, _ in catalog.by_severity()),
             "services": unique_slugs(s for s, _ in catalog.by_service()),
             "tags": unique_slugs(t for t, _ in catalog.by_tag()),
+            # prefixed: an owner called "Totals" must not take the id of the page's own heading
+            "owners": {
+                o: f"owner-{a}" for o, a in unique_slugs(o for o, _ in catalog.action_report(as_of).overdue_by_owner()).items()
+            },
         }
         return cls(catalog, folder, as_of, env, anchors)
 
