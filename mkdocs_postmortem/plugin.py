@@ -125,15 +125,15 @@ class PostmortemPlugin(BasePlugin[PostmortemConfig]):
         files.append(File.generated(config, CSS_URI, abs_src_path=str(css)))
 
     def _nav(self, files: Files) -> list[Any]:
-        """Mkdocs' default nav, with the post-mortems replaced by one section of the generated pages."""
+        """MkDocs' default nav, with the post-mortems replaced by one section of the generated pages."""
         prefix = self.settings.dir + "/"
-        generated = {posixpath.join(self.settings.dir, name) for name in PAGES}
         others = [f.src_uri for f in files.documentation_pages() if f.inclusion.is_in_nav() and not f.src_uri.startswith(prefix)]
-        nav: list[Any] = list(nest_paths(others))
-        section = [{title: posixpath.join(self.settings.dir, name)} for name, (_, title) in PAGES.items()]
-        section = [s for s in section if next(iter(s.values())) in generated and files.get_file_from_path(next(iter(s.values())))]
-        nav.append({self.settings.nav_title: section})
-        return nav
+        section = [
+            {title: uri}
+            for name, (_, title) in PAGES.items()
+            if files.get_file_from_path(uri := posixpath.join(self.settings.dir, name)) is not None
+        ]
+        return [*nest_paths(others), {self.settings.nav_title: section}]
 
     def on_page_markdown(self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         incident = self._by_uri.get(page.file.src_uri)
@@ -142,7 +142,8 @@ class PostmortemPlugin(BasePlugin[PostmortemConfig]):
         # Themes print page.title and the description into <title>, <meta> and their headers without
         # escaping (MkDocs' Jinja has no autoescape), so values from the document are escaped here.
         page.meta["title"] = escape(f"{incident.id}: {incident.title}")
-        page.meta["description"] = escape(incident.summary) if incident.summary else ""
+        if incident.summary:
+            page.meta["description"] = escape(incident.summary)
         has_title = markdown.lstrip().startswith("# ")
         header = self.renderer.header(incident, add_title=not has_title)
         return header + "\n" + markdown + "\n" + self.renderer.footer(incident)
