@@ -93,3 +93,25 @@ def test_pre_commit_runs_the_hook_from_this_repository(tmp_path: Path):
     )
     assert result.returncode == 1
     assert "severity: 'P9' is not one of" in result.stdout
+
+
+def test_the_vs_code_task_puts_validate_output_on_file_and_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    from click.testing import CliRunner
+
+    from mkdocs_postmortem.cli import main
+
+    text = (REPO / "site-template" / ".vscode" / "tasks.json").read_text()
+    task = json.loads(re.sub(r"^\s*//.*$", "", text, flags=re.M))["tasks"][0]
+    assert task["command"] == "postmortem validate"
+    matcher = task["problemMatcher"]["pattern"]
+    (tmp_path / "docs" / "postmortems").mkdir(parents=True)
+    (tmp_path / "docs" / "postmortems" / "a.md").write_text(
+        "---\nid: INC-2025-0001\ntitle: T\ndate: 2025-01-01\nseverity: P9\nstatus: draft\n---\n"
+    )
+    monkeypatch.chdir(tmp_path)
+    output = CliRunner().invoke(main, ["validate"]).output.splitlines()
+    match = re.match(matcher["regexp"], output[0])
+    assert match is not None
+    assert (match.group(matcher["file"]), match.group(matcher["line"])) == ("docs/postmortems/a.md", "5")
+    assert match.group(matcher["message"]).startswith("severity: 'P9' is not one of")
+    assert re.match(matcher["regexp"], output[-1]) is None  # the summary line is not a problem
