@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -65,6 +66,23 @@ def _ignore_tag(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Any:
     return loader.construct_mapping(node)  # type: ignore[arg-type]
 
 
+def _env_tag(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
+    """MkDocs' `!ENV NAME` or `!ENV [NAME, OTHER, default]`: the first variable set, else the default."""
+    if isinstance(node, yaml.ScalarNode):
+        names, default = [loader.construct_scalar(node)], None
+    elif isinstance(node, yaml.SequenceNode):
+        *names, default = loader.construct_sequence(node)
+        if not names:
+            names, default = [default], None
+    else:
+        return None
+    for name in names:
+        if str(name) in os.environ:
+            return yaml.safe_load(os.environ[str(name)])  # typed as YAML, as MkDocs does
+    return default
+
+
+_LenientLoader.add_constructor("!ENV", _env_tag)
 _LenientLoader.add_multi_constructor("!", _ignore_tag)
 _LenientLoader.add_multi_constructor("tag:", _ignore_tag)
 
@@ -89,14 +107,37 @@ def find_site(cwd: Path, config_file: Path | None = None) -> Site:
     path = config_file or next((cwd / n for n in ("mkdocs.yml", "mkdocs.yaml") if (cwd / n).is_file()), None)
     if path is None:
         return Site(cwd, cwd / "docs", Settings())
+    config = _read_config(path)
+    root = path.parent
+    docs_dir = root / str(config.get("docs_dir") or "docs")
+    options = plugin_options(config)
+    settings = Settings.from_mapping(options) if options else Settings()
+    return Site(root, docs_dir, settings, path)
+
+
+def _read_config(path: Path, seen: tuple[Path, ...] = ()) -> dict[str, Any]:
+    """mkdocs.yml as a mapping, with its INHERIT parent merged under it as MkDocs does."""
     try:
         config = yaml.load(path.read_text(encoding="utf-8"), Loader=_LenientLoader) or {}
     except (OSError, yaml.YAMLError) as exc:
         raise SettingsError(f"{path}: cannot read it: {exc}") from exc
     if not isinstance(config, dict):
         raise SettingsError(f"{path}: expected a mapping of settings")
-    root = path.parent
-    docs_dir = root / str(config.get("docs_dir") or "docs")
-    options = plugin_options(config)
-    settings = Settings.from_mapping(options) if options else Settings()
-    return Site(root, docs_dir, settings, path)
+    parent = config.pop("INHERIT", None)
+    if parent:
+        parent_path = (path.parent / str(parent)).resolve()
+        if parent_path in seen:
+            raise SettingsError(f"{path}: INHERIT loops back to {parent_path}")
+        config = _merge(_read_config(parent_path, (*seen, path.resolve())), config)
+    return config
+
+
+def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
+    """Mappings merged key by key, anything else replaced: MkDocs' rule for INHERIT."""
+    merged = dict(base)
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged

@@ -145,3 +145,26 @@ def test_the_console_script_runs_as_a_subprocess(site):
     )
     assert proc.returncode == 1, proc.stderr
     assert json.loads(proc.stdout)["problems"][0]["field"] == "severity"
+
+
+def test_env_tags_in_mkdocs_yml_are_read_like_mkdocs(site, run, monkeypatch):
+    site("a.md", postmortem(severity="SEV1"))
+    (site.root / "mkdocs.yml").write_text(
+        "site_name: T\nplugins:\n  - postmortem:\n      severities: !ENV [PM_LEVELS, [P0, P1]]\n"
+    )
+    assert run("validate").exit_code == 1
+    monkeypatch.setenv("PM_LEVELS", "[SEV1, SEV2]")
+    assert run("validate").exit_code == 0
+
+
+def test_inherited_plugin_options_are_used(site, run):
+    site("a.md", postmortem(severity="SEV1"))
+    (site.root / "base.yml").write_text("site_name: T\nplugins:\n  - postmortem:\n      severities: [SEV1]\n")
+    (site.root / "mkdocs.yml").write_text("INHERIT: base.yml\nsite_name: Child\n")
+    assert run("validate").exit_code == 0
+
+
+def test_an_inherit_loop_is_a_usage_error(site, run):
+    (site.root / "mkdocs.yml").write_text("INHERIT: mkdocs.yml\n")
+    result = run("validate")
+    assert result.exit_code == 2 and "loops back" in result.output
