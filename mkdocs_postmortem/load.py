@@ -157,7 +157,8 @@ def parse_front_matter(fm_text: str, doc: Document, first_line: int) -> None:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = (mark.line + 1 + offset) if mark else first_line
-        doc.problems.append(Problem(doc.path, line, "", _yaml_message(exc, offset)))
+        last_line = offset + max(fm_text.count("\n"), 1)  # an error "at the end" is on the last line, not on the closing ---
+        doc.problems.append(Problem(doc.path, min(line, last_line), "", _yaml_message(exc, offset)))
         return
     except yaml.YAMLError as exc:  # pragma: no cover - unmarked errors are rare
         doc.problems.append(Problem(doc.path, first_line, "", f"YAML error: {exc}"))

@@ -54,8 +54,13 @@ def test_unclosed_front_matter_is_a_problem():
 def test_yaml_syntax_error_names_its_line():
     problem = only_problem("---\nid: INC-1\ntitle: [unclosed\nseverity: P1\n---\n")
     assert problem.message.startswith("YAML syntax error")
-    assert problem.line in (4, 5)
+    assert problem.line == 4
     assert "started on line 3" in problem.message
+
+
+def test_an_error_at_the_end_is_on_the_last_line_not_the_closing_dashes():
+    problem = only_problem("---\nid: INC-1\ntitle: [unclosed\n---\nbody\n")
+    assert problem.line == 3
 
 
 def test_bad_indentation_names_its_line():
