@@ -51,11 +51,14 @@ def test_installed_validate_uses_the_packaged_schema(installed: Path, site):
     assert run(installed, ["postmortem", "validate"], site.root).returncode == 0
 
 
-def test_installed_plugin_builds_the_site_template(installed: Path, tmp_path: Path):
-    import shutil
-
-    shutil.copytree(REPO / "site-template", tmp_path / "site")
-    result = run(installed, ["mkdocs", "build", "--strict"], tmp_path / "site")
+def test_installed_init_new_and_build_use_the_packaged_starter_site(installed: Path, tmp_path: Path):
+    assert run(installed, ["postmortem", "init", "site"], tmp_path).returncode == 0
+    site = tmp_path / "site"
+    assert (site / ".github" / "workflows" / "postmortems.yml").is_file()
+    new = run(installed, ["postmortem", "new", "Disk full", "--severity", "P1"], site)
+    assert new.returncode == 0, new.stderr
+    assert (site / new.stdout.strip()).read_text().startswith("---\n# yaml-language-server")
+    result = run(installed, ["mkdocs", "build", "--strict"], site)
     assert result.returncode == 0, result.stderr
-    assert (tmp_path / "site" / "site" / "postmortems" / "actions" / "index.html").is_file()
-    assert (tmp_path / "site" / "site" / "assets" / "postmortem" / "postmortem.css").is_file()
+    assert (site / "site" / "postmortems" / "actions" / "index.html").is_file()
+    assert (site / "site" / "assets" / "postmortem" / "postmortem.css").is_file()
