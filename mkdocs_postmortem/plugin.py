@@ -144,9 +144,12 @@ class PostmortemPlugin(BasePlugin[PostmortemConfig]):
         page.meta["title"] = escape(f"{incident.id}: {incident.title}")
         if incident.summary:
             page.meta["description"] = escape(incident.summary)
-        has_title = markdown.lstrip().startswith("# ")
-        header = self.renderer.header(incident, add_title=not has_title)
-        return header + "\n" + markdown + "\n" + self.renderer.footer(incident)
+        # A body that opens with its own `# Title` keeps it, above the card; otherwise the front matter's title is used.
+        body = markdown.lstrip("\n")
+        own_title = None
+        if body.startswith("# "):
+            own_title, _, body = body.partition("\n")
+        return self.renderer.header(incident, own_title) + "\n" + body + "\n" + self.renderer.footer(incident)
 
     def on_page_content(self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         if not self.settings.link_mentions or self.catalog is None:

@@ -194,11 +194,18 @@ class Renderer:
         context.update(extra)
         return self.env.get_template(template).render(context)
 
-    def header(self, incident: Incident, add_title: bool = True) -> str:
-        """Breadcrumb and summary card, placed at the top of a post-mortem page."""
+    def header(self, incident: Incident, own_title: str | None = None) -> str:
+        """Breadcrumb, title and summary card, at the top of a post-mortem page.
+
+        `own_title` is the body's own `# ...` line, kept as the title; else the title comes from the front matter.
+        """
         rank = self.catalog.severities.index(incident.severity) if incident.severity in self.catalog.severities else 99
         admonition = ("danger", "warning", "note")[min(rank, 2)]
-        context = self._context(incident.src_uri) | {"i": incident, "add_title": add_title, "admonition": admonition}
+        context = self._context(incident.src_uri) | {
+            "i": incident,
+            "own_title": Markup(own_title or ""),
+            "admonition": admonition,
+        }
         return self.env.get_template("incident_header.md.j2").render(context)
 
     def footer(self, incident: Incident) -> str:

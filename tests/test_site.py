@@ -156,3 +156,11 @@ def test_this_projects_own_documentation_builds_strict_with_the_plugin(tmp_path:
     build(config)
     assert "INC-2026-0001" in html(tmp_path / "site", "examples/severity")
     assert "related to" in html(tmp_path / "site", "examples/inc-2026-0001-wheel-without-schema")
+
+
+def test_a_body_with_its_own_title_keeps_it_above_the_card(site):
+    site("a.md", postmortem(body="# Our own title\n\n## Executive Summary\n\nText.\n"))
+    page = html(build_site(site.root), "postmortems/a")
+    article = page[page.index('class="pm-breadcrumb"') :]
+    assert article.count("<h1") == 1
+    assert article.index("Our own title") < article.index('class="admonition') < article.index("Executive Summary")
