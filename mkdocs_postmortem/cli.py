@@ -16,7 +16,7 @@ from .catalog import build_catalog, resolve_as_of
 from .check import check_documents
 from .load import find_postmortems, is_postmortem_name, load_file
 from .model import Document
-from .render import report_rows
+from .render import CSS_PATH, CSS_URI, PAGES, Renderer, report_rows
 from .report import ACTION_FORMATS, FORMATS
 from .scaffold import ScaffoldError, file_name, init_site, new_postmortem, next_id, template_path
 from .schema import SchemaConfigError, effective_schema, make_validator
@@ -223,6 +223,47 @@ def actions(
     rows = [r for r in report_rows(report) if not overdue or r["state"] == "overdue"]
     click.echo(ACTION_FORMATS[fmt](rows, report), nl=fmt != "csv")
     raise SystemExit(1 if fail_on_overdue and report.overdue else 0)
+
+
+@main.command()
+@click.argument("out_dir", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), help="Date of the overdue report.")
+@_config_option
+def render(out_dir: Path, as_of: dt.datetime | None, config_file: Path | None) -> None:
+    """Write the generated pages and the decorated post-mortems to OUT_DIR as plain Markdown.
+
+    For engines that cannot run MkDocs plugins (Zensical, for one): point
+    their docs folder at OUT_DIR. Incident ids in the text are not linked
+    here (the plugin does that on the rendered HTML). Refuses a non-empty OUT_DIR.
+    """
+    site = _site(config_file)
+    if out_dir.exists() and any(out_dir.iterdir()):
+        raise click.UsageError(f"{_display(out_dir)} is not empty; choose a new folder (nothing was written)")
+    folder = site.settings.dir.strip("/")
+    sources = find_postmortems(site.postmortem_dir)
+    docs = [load_file(p, _display(p)) for p in sources]
+    problems = check_documents(docs, _validator(site))
+    if problems:
+        click.echo(FORMATS["text"](problems, len(docs)), err=True)
+        raise SystemExit(1)
+    uris = [f"{folder}/{p.relative_to(site.postmortem_dir).as_posix()}" for p in sources]
+    catalog = build_catalog(zip(docs, uris, strict=True), site.settings.severities)
+    try:
+        day = as_of.date() if as_of else resolve_as_of(site.settings.as_of)
+    except ValueError as exc:
+        raise click.UsageError(f"as_of: {exc}") from exc
+    renderer = Renderer.create(catalog, folder, day)
+    pages = {f"{folder}/{name}": renderer.page(name, title=site.settings.nav_title) for name in PAGES}
+    for source, doc, uri in zip(sources, docs, uris, strict=True):
+        front = source.read_text(encoding="utf-8").split("\n")[: doc.body_line - 1]  # the front matter as written
+        pages[uri] = "\n".join(front) + "\n" + renderer.decorate(catalog.incidents[doc.meta["id"]], doc.body)  # type: ignore[index]
+    pages[CSS_URI] = CSS_PATH.read_text(encoding="utf-8")
+    for uri, text in pages.items():
+        target = out_dir / uri
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+    written = len(pages)
+    click.echo(f"{written} files written to {_display(out_dir)}; add {CSS_URI} to the site's stylesheets for the badges")
 
 
 @main.command()

@@ -20,13 +20,11 @@ from .check import check_documents
 from .config import PostmortemConfig
 from .load import is_postmortem_name, load_file
 from .model import Document
-from .render import PAGES, Renderer, link_mentions
+from .render import CSS_PATH, CSS_URI, PAGES, Renderer, link_mentions
 from .report import summary
 from .schema import SchemaConfigError, effective_schema, make_validator
 
 log = get_plugin_logger(__name__)
-
-CSS_URI = "assets/postmortem/postmortem.css"
 
 
 class PostmortemPlugin(BasePlugin[PostmortemConfig]):
@@ -121,8 +119,7 @@ class PostmortemPlugin(BasePlugin[PostmortemConfig]):
                 continue
             content = self.renderer.page(name, title=self.settings.nav_title)
             files.append(File.generated(config, uri, content=content))
-        css = Path(__file__).parent / "assets" / "postmortem.css"
-        files.append(File.generated(config, CSS_URI, abs_src_path=str(css)))
+        files.append(File.generated(config, CSS_URI, abs_src_path=str(CSS_PATH)))
 
     def _nav(self, files: Files) -> list[Any]:
         """MkDocs' default nav, with the post-mortems replaced by one section of the generated pages."""
@@ -144,12 +141,7 @@ class PostmortemPlugin(BasePlugin[PostmortemConfig]):
         page.meta["title"] = escape(f"{incident.id}: {incident.title}")
         if incident.summary:
             page.meta["description"] = escape(incident.summary)
-        # A body that opens with its own `# Title` keeps it, above the card; otherwise the front matter's title is used.
-        body = markdown.lstrip("\n")
-        own_title = None
-        if body.startswith("# "):
-            own_title, _, body = body.partition("\n")
-        return self.renderer.header(incident, own_title) + "\n" + body + "\n" + self.renderer.footer(incident)
+        return self.renderer.decorate(incident, markdown)
 
     def on_page_content(self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         if not self.settings.link_mentions or self.catalog is None:

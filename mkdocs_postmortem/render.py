@@ -13,6 +13,7 @@ import posixpath
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
 
@@ -20,6 +21,10 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
 from .catalog import INVERSE_RELATION, RELATION_WORDS, Action, ActionReport, Catalog, Incident
+
+#: The badge stylesheet, and where it goes in the built site.
+CSS_PATH = Path(__file__).parent / "assets" / "postmortem.css"
+CSS_URI = "assets/postmortem/postmortem.css"
 
 #: Generated pages: file name under the post-mortem folder -> (template, nav title).
 PAGES: dict[str, tuple[str, str]] = {
@@ -207,6 +212,18 @@ class Renderer:
             "admonition": admonition,
         }
         return self.env.get_template("incident_header.md.j2").render(context)
+
+    def decorate(self, incident: Incident, body: str) -> str:
+        """A post-mortem's body with its header above and its footer below.
+
+        A body that opens with its own `# Title` keeps it, above the card;
+        otherwise the front matter's title is used.
+        """
+        body = body.lstrip("\n")
+        own_title = None
+        if body.startswith("# "):
+            own_title, _, body = body.partition("\n")
+        return self.header(incident, own_title) + "\n" + body + "\n" + self.footer(incident)
 
     def footer(self, incident: Incident) -> str:
         """Corrective actions and related incidents, placed at the bottom of a post-mortem page."""

@@ -192,3 +192,45 @@ def test_commands_run_as_subprocesses(tmp_path: Path):
     assert run("new", "Disk full", "--date", "2026-05-05").returncode == 0
     overdue = run("actions", "--overdue", "--as-of", "2026-11-29", "--format", "json")
     assert len(json.loads(overdue.stdout)["actions"]) == 7
+
+
+# --- render ------------------------------------------------------------------
+
+
+def test_render_writes_pages_another_engine_builds_without_the_plugin(tmp_path: Path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert CliRunner().invoke(main, ["init", "s"]).exit_code == 0
+    monkeypatch.chdir(tmp_path / "s")
+    result = CliRunner().invoke(main, ["render", str(tmp_path / "out"), "--as-of", "2026-11-29"])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("14 files written")
+    (tmp_path / "plain.yml").write_text(
+        "site_name: Plain\ndocs_dir: out\nextra_css: [assets/postmortem/postmortem.css]\n"
+        "markdown_extensions: [admonition, attr_list, tables]\nplugins: [search]\n"
+    )
+    build = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-f", "plain.yml"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert build.returncode == 0, build.stderr
+    page = (tmp_path / "site" / "postmortems" / "inc-2025-0003-checkout-latency" / "index.html").read_text()
+    assert '<div class="admonition warning">' in page and "recurred as" in page
+    report = (tmp_path / "site" / "postmortems" / "actions" / "index.html").read_text()
+    assert "7 overdue" in report
+
+
+def test_render_refuses_a_folder_that_is_not_empty(site, run):
+    (site.root / "out").mkdir()
+    (site.root / "out" / "keep.md").write_text("mine")
+    result = run("render", "out")
+    assert result.exit_code == 2 and "not empty" in result.output
+    assert (site.root / "out" / "keep.md").read_text() == "mine"
+
+
+def test_render_refuses_invalid_post_mortems(site, run):
+    site("a.md", postmortem(severity="P9"))
+    result = CliRunner().invoke(main, ["render", "out"])
+    assert result.exit_code == 1 and "severity" in result.output
