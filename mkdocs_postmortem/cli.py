@@ -118,7 +118,7 @@ def validate(paths: tuple[Path, ...], fmt: str, config_file: Path | None) -> Non
     raise SystemExit(1 if problems else 0)
 
 
-@main.command()
+@main.command(short_help="Print the effective JSON schema.")
 @_config_option
 def schema(config_file: Path | None) -> None:
     """Print the effective JSON schema (bundled, with the site's extensions)."""
@@ -185,7 +185,7 @@ def new(
     click.echo(_display(path))
 
 
-@main.command()
+@main.command(short_help="Overdue actions and those due in 30 days (the site's report).")
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
 @click.option("--overdue", is_flag=True, help="Only overdue actions.")
 @click.option("--owner", help="Only this owner's actions (case-insensitive).")
@@ -225,7 +225,7 @@ def actions(
     raise SystemExit(1 if fail_on_overdue and report.overdue else 0)
 
 
-@main.command()
+@main.command(short_help="Write the site's pages as plain Markdown (no plugin needed).")
 @click.argument("out_dir", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), help="Date of the overdue report.")
 @_config_option
@@ -266,7 +266,7 @@ def render(out_dir: Path, as_of: dt.datetime | None, config_file: Path | None) -
     click.echo(f"{written} files written to {_display(out_dir)}; add {CSS_URI} to the site's stylesheets for the badges")
 
 
-@main.command()
+@main.command(short_help="Start a lessons-learned site from the starter template.")
 @click.argument("directory", default=".", type=click.Path(file_okay=False, path_type=Path))
 def init(directory: Path) -> None:
     """Start a new lessons-learned site in DIRECTORY (default: here) from the starter template."""
@@ -280,7 +280,7 @@ def init(directory: Path) -> None:
     click.echo("  mkdocs serve")
 
 
-@main.command("import")
+@main.command("import", short_help="Convert classic-template post-mortems to this format.")
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option(
     "--out",
