@@ -167,9 +167,12 @@ class ActionReport:
 class Catalog:
     incidents: dict[str, Incident]
     severities: list[str]
+    _newest_first: list[Incident] | None = field(default=None, init=False, repr=False, compare=False)
 
     def newest_first(self) -> list[Incident]:
-        return sorted(self.incidents.values(), key=lambda i: i.sort_key, reverse=True)
+        if self._newest_first is None:  # sorted once: every index page starts from this order
+            self._newest_first = sorted(self.incidents.values(), key=lambda i: i.sort_key, reverse=True)
+        return list(self._newest_first)
 
     def by_severity(self) -> list[tuple[str, list[Incident]]]:
         """Configured severities in order (most severe first), newest first within each; empty ones kept."""

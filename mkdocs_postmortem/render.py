@@ -117,7 +117,8 @@ class Renderer:
     folder: str  # the post-mortem folder under docs_dir, e.g. "postmortems"
     as_of: dt.date
     env: Environment
-    anchors: dict[str, dict[str, str]]  # "severity" | "services" | "tags" -> name -> anchor on its page
+    anchors: dict[str, dict[str, str]]  # "severity" | "services" | "tags" | "owners" -> name -> anchor on its page
+    report: ActionReport  # the overdue report as of `as_of`
 
     @classmethod
     def create(cls, catalog: Catalog, folder: str, as_of: dt.date) -> Renderer:
@@ -131,16 +132,15 @@ class Renderer:
             lstrip_blocks=True,
         )
         env.filters["minutes"] = minutes
+        report = catalog.action_report(as_of)  # one computation for the overview, the report and the anchors
         anchors = {
             "severity": unique_slugs(s for s, _ in catalog.by_severity()),
             "services": unique_slugs(s for s, _ in catalog.by_service()),
             "tags": unique_slugs(t for t, _ in catalog.by_tag()),
             # prefixed: an owner called "Totals" must not take the id of the page's own heading
-            "owners": {
-                o: f"owner-{a}" for o, a in unique_slugs(o for o, _ in catalog.action_report(as_of).overdue_by_owner()).items()
-            },
+            "owners": {o: f"owner-{a}" for o, a in unique_slugs(o for o, _ in report.overdue_by_owner()).items()},
         }
-        return cls(catalog, folder, as_of, env, anchors)
+        return cls(catalog, folder, as_of, env, anchors, report)
 
     # --- links ------------------------------------------------------------
 
@@ -195,7 +195,7 @@ class Renderer:
         page_uri = posixpath.join(self.folder, name)
         context = self._context(page_uri)
         if name in ("actions.md", "index.md"):
-            context["report"] = self.catalog.action_report(self.as_of)
+            context["report"] = self.report
         context.update(extra)
         return self.env.get_template(template).render(context)
 
