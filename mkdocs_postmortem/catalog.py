@@ -39,13 +39,14 @@ class Action:
     incident: Incident
     index: int
     title: str
-    owner: str
-    due: dt.date
+    owner: str | None  # None only for a done or cancelled action (the schema requires it while open)
+    due: dt.date | None  # likewise
     status: str
     priority: str | None = None
     term: str | None = None
     type: str | None = None
     ticket: str | None = None
+    closed: dt.date | None = None  # the day a done or cancelled action was closed, when stated
 
     @property
     def is_open(self) -> bool:
@@ -53,10 +54,18 @@ class Action:
 
     def days_overdue(self, as_of: dt.date) -> int:
         """Days past due on `as_of`; 0 or less when not overdue (due on the day itself is not overdue)."""
-        return (as_of - self.due).days if self.is_open else 0
+        return (as_of - self.due).days if self.is_open and self.due is not None else 0
 
     def is_overdue(self, as_of: dt.date) -> bool:
-        return self.is_open and self.due < as_of
+        return self.is_open and self.due is not None and self.due < as_of
+
+    def is_due_within(self, start: dt.date, end: dt.date) -> bool:
+        return self.is_open and self.due is not None and start <= self.due <= end
+
+    @property
+    def sort_key(self) -> tuple[dt.date, str, str, int]:
+        """Soonest due first, then owner, incident and place in it: a stable, readable order."""
+        return (self.due or dt.date.max, (self.owner or "").lower(), self.incident.id, self.index)
 
 
 @dataclass
@@ -158,7 +167,8 @@ class ActionReport:
         groups: dict[str, list[Action]] = {}
         names: dict[str, str] = {}  # "devops" and "DevOps" are one owner, shown as first written
         for action in self.overdue:
-            name = names.setdefault(action.owner.casefold(), action.owner)
+            owner = action.owner or ""  # an overdue action is open, so it has one
+            name = names.setdefault(owner.casefold(), owner)
             groups.setdefault(name, []).append(action)
         return list(groups.items())
 
@@ -205,15 +215,10 @@ class Catalog:
         return [a for incident in self.newest_first() for a in incident.actions]
 
     def action_report(self, as_of: dt.date, owner: str | None = None) -> ActionReport:
-        actions = [a for a in self.actions() if owner is None or a.owner.casefold() == owner.casefold()]
-        overdue = [a for a in actions if a.is_overdue(as_of)]
-        # most overdue first; ties in a stable, readable order
-        overdue.sort(key=lambda a: (a.due, a.owner.lower(), a.incident.id, a.index))
+        actions = [a for a in self.actions() if owner is None or (a.owner or "").casefold() == owner.casefold()]
+        overdue = sorted((a for a in actions if a.is_overdue(as_of)), key=lambda a: a.sort_key)  # most overdue first
         horizon = as_of + dt.timedelta(days=UPCOMING_DAYS)
-        upcoming = sorted(
-            (a for a in actions if a.is_open and as_of <= a.due <= horizon),
-            key=lambda a: (a.due, a.owner.lower(), a.incident.id, a.index),
-        )
+        upcoming = sorted((a for a in actions if a.is_due_within(as_of, horizon)), key=lambda a: a.sort_key)
         return ActionReport(
             as_of=as_of,
             overdue=overdue,
@@ -255,13 +260,14 @@ def build_catalog(entries: Iterable[tuple[Document, str]], severities: Sequence[
                     incident=incident,
                     index=index,
                     title=item["title"],
-                    owner=item["owner"],
-                    due=dt.date.fromisoformat(item["due"]),
+                    owner=item.get("owner"),
+                    due=_date(item.get("due")),
                     status=item["status"],
                     priority=item.get("priority"),
                     term=item.get("term"),
                     type=item.get("type"),
                     ticket=item.get("ticket"),
+                    closed=_date(item.get("closed")),
                 )
             )
         incidents.setdefault(incident.id, incident)
@@ -277,6 +283,10 @@ def build_catalog(entries: Iterable[tuple[Document, str]], severities: Sequence[
     for incident in incidents.values():
         incident.backlinks.sort(key=lambda r: r.source.sort_key, reverse=True)
     return Catalog(dict(sorted(incidents.items())), list(severities))
+
+
+def _date(value: Any) -> dt.date | None:
+    return dt.date.fromisoformat(value) if isinstance(value, str) else None
 
 
 def resolve_as_of(option: str | None, environ: dict[str, str] | os._Environ[str] | None = None) -> dt.date:

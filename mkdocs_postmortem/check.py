@@ -80,7 +80,7 @@ def schema_problems(doc: Document, validator: Draft202012Validator) -> list[Prob
     problems: list[Problem] = []
     for error in validator.iter_errors(doc.meta):
         problems.extend(_explain(doc, error))
-    return problems
+    return list(dict.fromkeys(problems))  # one 'required' error per missing field, each explaining all of them
 
 
 def _explain(doc: Document, error: ValidationError) -> list[Problem]:
@@ -95,7 +95,15 @@ def _explain(doc: Document, error: ValidationError) -> list[Problem]:
         for name in missing:
             prop = schema.get("properties", {}).get(name, {})
             expected = _expected(prop)
-            out.append(Problem(doc.path, doc.line_of(path), format_path((*path, name)), f"required field is missing{expected}"))
+            # a conditional requirement (an open action's owner and due) says why in its description
+            why = (
+                f"; {schema['description'][0].lower()}{schema['description'][1:]}"
+                if "properties" not in schema and schema.get("description")
+                else ""
+            )
+            out.append(
+                Problem(doc.path, doc.line_of(path), format_path((*path, name)), f"required field is missing{expected}{why}")
+            )
         return out
     if kind == "additionalProperties" and isinstance(value, dict):
         allowed = list(schema.get("properties", {}))

@@ -654,7 +654,9 @@ class _Importer:
             self.meta["follow_up"] = follow_up
         meta = _scrub(_ordered(self.meta, _TOP_ORDER))
         missing = [key for key in REQUIRED if key not in meta]
-        missing += [f"actions[{i}].due" for i, a in enumerate(actions) if "due" not in a]
+        missing += [
+            f"actions[{i}].due" for i, a in enumerate(actions) if "due" not in a and a["status"] not in ("done", "cancelled")
+        ]
         return ImportResult(self.source, _render(meta, self._body()), meta, self.notes, missing)
 
     def _existing_front_matter(self) -> ImportResult | None:

@@ -238,9 +238,9 @@ def report_rows(report: ActionReport) -> list[dict[str, Any]]:
             rows.append(
                 {
                     "state": kind,
-                    "owner": a.owner,
+                    "owner": a.owner or "",
                     "days_overdue": a.days_overdue(report.as_of) if kind == "overdue" else "",
-                    "due": a.due.isoformat(),
+                    "due": a.due.isoformat() if a.due else "",
                     "priority": a.priority or "",
                     "status": a.status,
                     "action": a.title,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 import subprocess
@@ -10,6 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 from click.testing import CliRunner
 
 from mkdocs_postmortem.cli import main
@@ -39,6 +41,14 @@ def test_new_writes_a_valid_post_mortem_and_prints_its_path(site, run):
     text = (site.root / result.output.strip()).read_text()
     assert "severity: P1" in text and "services: [db]" in text
     assert "## Root Cause Analysis" in text and "## Lessons Learned" in text
+
+
+def test_new_offers_the_optional_closed_date_of_an_action(site, run):
+    text = (site.root / run("new", "Disk full", "--date", "2026-02-03").output.strip()).read_text()
+    block = text[text.index("# actions:") : text.index("# review:")]
+    uncommented = "\n".join(line.removeprefix("# ") for line in block.splitlines())
+    (action,) = yaml.safe_load(uncommented)["actions"]
+    assert action["closed"] == dt.date(2025, 1, 14)
 
 
 def test_new_uses_the_sites_own_template(site, run):
@@ -140,6 +150,25 @@ def test_actions_table_is_readable(action_site, run):
     out = run("actions", "--as-of", "2026-02-01").output
     assert out.splitlines()[0].split() == ["State", "Days", "over", "Due", "Owner", "Prio", "Status", "Incident", "Action"]
     assert "As of 2026-02-01: 2 overdue, 1 due in the next 30 days, 4 open of 6 actions" in out
+
+
+def test_closed_actions_without_owner_or_due_are_counted_in_every_format(site, run):
+    site(
+        "a.md",
+        actions_doc(
+            "INC-2025-0001",
+            "{title: Rolled back, status: done, closed: 2026-01-02}",
+            "{title: Not worth it, status: cancelled}",
+            "{title: Due yesterday, owner: Ann, due: 2026-01-31, status: in-progress}",
+        ),
+    )
+    assert run("validate").exit_code == 0
+    data = json.loads(run("actions", "--as-of", "2026-02-01", "--format", "json").output)
+    assert data["totals"] == {"overdue": 1, "upcoming": 0, "open": 1, "done": 1, "cancelled": 1, "all": 3}
+    assert [a["action"] for a in data["actions"]] == ["Due yesterday"]
+    rows = list(csv.DictReader(io.StringIO(run("actions", "--as-of", "2026-02-01", "--format", "csv").output)))
+    assert [r["action"] for r in rows] == ["Due yesterday"]
+    assert "1 overdue, 0 due in the next 30 days, 1 open of 3 actions" in run("actions", "--as-of", "2026-02-01").output
 
 
 def test_fail_on_overdue_exits_1_only_when_something_is_overdue(action_site, run):

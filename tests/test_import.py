@@ -26,7 +26,7 @@ VALIDATOR = make_validator(effective_schema(Settings()))
 
 EXPECTED_MISSING = {
     "checkbox-actions.md": [],
-    "classic-template.md": ["id", "date", "severity", *(f"actions[{i}].due" for i in range(5))],
+    "classic-template.md": ["id", "date", "severity"],  # its five actions without a due date are done
     "full.md": [],
     "reordered-columns.md": [],
     "sparse.md": ["id", "date", "severity", "actions[0].due", "actions[1].due"],

@@ -120,6 +120,17 @@ def test_done_and_cancelled_are_never_overdue(catalog: Catalog):
     assert len(overdue) == 5
 
 
+def test_a_closed_action_shows_its_closing_day_and_no_invented_owner_or_due(renderer: Renderer, catalog: Catalog):
+    footer = renderer.footer(catalog.incidents["INC-2025-0001"])
+    assert "| Roll back the config push | — | — | — | done on 2025-01-21 |" in footer
+    assert "| Rewrite the push tool | — | — | — | cancelled |" in footer
+    closed = [a for a in catalog.incidents["INC-2025-0001"].actions if a.owner is None]
+    assert [(a.due, a.is_overdue(dt.date(2030, 1, 1)), a.days_overdue(dt.date(2030, 1, 1))) for a in closed] == [
+        (None, False, 0),
+        (None, False, 0),
+    ]
+
+
 def test_overdue_is_most_overdue_first_grouped_by_owner(catalog: Catalog):
     report = catalog.action_report(AS_OF)
     assert [(a.title, a.days_overdue(AS_OF)) for a in report.overdue] == [

@@ -73,7 +73,8 @@ def test_required_fields_are_reported_on_the_front_matter_line(validator):
         ("references:\n  - {id: INC-2025-0009, relation: sibling}", "references[0].relation", "not one of related"),
         ("references:\n  - inc-9", "references[0]", "does not match the pattern"),
         ("actions:\n  - {title: A, owner: B, due: 2025-01-01, status: open}", "actions[0].status", "not one of not-started"),
-        ("actions:\n  - {title: A, owner: B, status: done}", "actions[0].due", "required field is missing"),
+        ("actions:\n  - {title: A, owner: B, status: in-progress}", "actions[0].due", "an open action (neither done"),
+        ("actions:\n  - {title: A, owner: B, due: 2025-01-01}", "actions[0].status", "required field is missing"),
         ("review:\n  sign_off:\n    - {role: IC}", "review.sign_off[0].name", "required field is missing"),
     ],
 )
@@ -82,6 +83,25 @@ def test_each_error_kind_names_field_and_expectation(validator, extra, field, wo
     assert [p.field for p in problems] == [field], problems
     assert words in problems[0].message
     assert problems[0].line >= 7  # on the extra lines, after the five defaults
+
+
+@pytest.mark.parametrize("status", ["done", "cancelled"])
+def test_a_closed_action_needs_no_owner_or_due_date(validator, status):
+    extra = f"actions:\n  - {{title: A, status: {status}, closed: 2025-01-03}}"
+    assert schema_problems(load_text(postmortem(extra=extra), "x.md"), validator) == []
+
+
+@pytest.mark.parametrize("status", ["not-started", "in-progress"])
+def test_an_open_action_needs_an_owner_and_a_due_date(validator, status):
+    problems = schema_problems(load_text(postmortem(extra=f"actions:\n  - {{title: A, status: {status}}}"), "x.md"), validator)
+    assert sorted(p.field for p in problems) == ["actions[0].due", "actions[0].owner"]
+    assert all("required field is missing" in p.message for p in problems)
+
+
+def test_the_closed_date_is_a_date(validator):
+    extra = "actions:\n  - {title: A, status: done, closed: 2025-02-30}"
+    (problem,) = schema_problems(load_text(postmortem(extra=extra), "x.md"), validator)
+    assert (problem.field, problem.message.split(":")[0]) == ("actions[0].closed", "'2025-02-30' is not a valid date")
 
 
 def test_severity_near_miss_gets_a_hint(validator):
