@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import textwrap
 from pathlib import Path
 
@@ -41,3 +42,25 @@ def site(tmp_path: Path):  # type: ignore[no-untyped-def]
 
     write.root = tmp_path  # type: ignore[attr-defined]
     return write
+
+
+# --- honest CI: a skipped test is a failure there ------------------------------------------
+
+
+def _skipped(config: pytest.Config) -> int:
+    reporter = config.pluginmanager.get_plugin("terminalreporter")
+    return len(reporter.stats.get("skipped", [])) if reporter is not None else 0
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Under CI=true, a run that skipped any test fails: a browser or tool that is missing must be installed."""
+    if os.environ.get("CI") and _skipped(session.config) and session.exitstatus == 0:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, exitstatus: int, config: pytest.Config) -> None:
+    if os.environ.get("CI") and _skipped(config):
+        terminalreporter.write_line(
+            f"CI: {_skipped(config)} test(s) skipped, so this run FAILS: in CI every test must run (install what it needs)",
+            red=True,
+        )

@@ -52,12 +52,6 @@ def test_generated_page_matches_its_golden_file(renderer: Renderer, name: str):
     assert page == golden.read_text()
 
 
-def test_rendering_is_deterministic(catalog: Catalog):
-    first = rendered(Renderer.create(catalog, "postmortems", AS_OF))
-    second = rendered(Renderer.create(catalog, "postmortems", AS_OF))
-    assert first == second
-
-
 def test_severity_groups_follow_the_configured_order_newest_first(catalog: Catalog):
     groups = catalog.by_severity()
     assert [s for s, _ in groups] == ["P0", "P1", "P2", "P3", "P4"]
@@ -148,7 +142,9 @@ def test_upcoming_covers_the_next_30_days_inclusive(catalog: Catalog):
 def test_as_of_comes_from_the_option_then_source_date_epoch_then_today():
     assert resolve_as_of("2025-01-02", {"SOURCE_DATE_EPOCH": "0"}) == dt.date(2025, 1, 2)
     assert resolve_as_of(None, {"SOURCE_DATE_EPOCH": "1700000000"}) == dt.date(2023, 11, 14)
-    assert resolve_as_of(None, {}) == dt.date.today()
+    before = dt.date.today()
+    found = resolve_as_of(None, {})
+    assert before <= found <= dt.date.today()  # the run may cross midnight
 
 
 def test_mentions_become_links_outside_code_and_links():
