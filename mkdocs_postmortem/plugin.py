@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import posixpath
 from html import escape
@@ -31,8 +32,10 @@ class PostmortemPlugin(BasePlugin[PostmortemConfig]):
     supports_multiple_instances = False
 
     def __init__(self) -> None:
-        # kept across `mkdocs serve` rebuilds: documents are re-read only when their file changed
-        self._cache: dict[str, tuple[int, int, Document]] = {}
+        # kept across `mkdocs serve` rebuilds: src_uri -> (digest of the file's bytes, document).
+        # Keyed by content, not modification time and size: an editor, `git checkout` or a copy
+        # with preserved times can change a file and keep both. Reading is cheap next to parsing.
+        self._cache: dict[str, tuple[bytes, Document]] = {}
         self._validator_key: str | None = None
         self._validator: Any = None
         self.catalog: Catalog | None = None
@@ -68,12 +71,18 @@ class PostmortemPlugin(BasePlugin[PostmortemConfig]):
 
     def _load(self, file: File) -> Document:
         path = Path(file.abs_src_path or "")
-        stat = path.stat()
+        shown = os.path.relpath(path, self.root)
+        try:
+            digest = hashlib.sha256(path.read_bytes()).digest()
+        except OSError:
+            return load_file(path, shown)  # reports the unreadable file as a problem
         cached = self._cache.get(file.src_uri)
-        if cached and cached[:2] == (stat.st_mtime_ns, stat.st_size):
-            return cached[2]
-        doc = load_file(path, os.path.relpath(path, self.root))
-        self._cache[file.src_uri] = (stat.st_mtime_ns, stat.st_size, doc)
+        if cached and cached[0] == digest:
+            return cached[1]
+        # Read a second time by load_file: if the file changed in between, the next rebuild's
+        # digest differs from the stored one and the document is loaded again.
+        doc = load_file(path, shown)
+        self._cache[file.src_uri] = (digest, doc)
         return doc
 
     # After other plugins have added or removed files, so we see the final set.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import re
 import shutil
 from pathlib import Path
@@ -149,6 +150,24 @@ def test_rebuilds_reuse_the_plugin_and_reread_only_changed_files(site, monkeypat
     assert second is first
     assert loaded == ["b.md"]
     assert "Changed title" in html(site.root / "site", "postmortems/b")
+
+
+def test_a_rebuild_sees_a_change_that_keeps_size_and_modification_time(site):
+    # An editor, `git checkout` or `cp -p` can change a file and keep both: the cache must go by content.
+    b = site("b.md", postmortem(id="INC-2025-0002", title="Checkout outage"))
+
+    def rebuild():  # as `mkdocs serve` does: a new config each time, the same plugin object
+        config = load_config(str(site.root / "mkdocs.yml"), site_dir=str(site.root / "site"))
+        build(config, serve_url="http://127.0.0.1:8000/")
+
+    rebuild()
+    before = b.stat()
+    b.write_text(postmortem(id="INC-2025-0002", title="Checkout OUTAGE"))
+    os.utime(b, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert (b.stat().st_size, b.stat().st_mtime_ns) == (before.st_size, before.st_mtime_ns)
+    rebuild()
+    assert "Checkout OUTAGE" in html(site.root / "site", "postmortems/b")
+    assert "Checkout OUTAGE" in html(site.root / "site", "postmortems/severity")
 
 
 def test_this_projects_own_documentation_builds_strict_with_the_plugin(tmp_path: Path):
