@@ -130,6 +130,9 @@ def _explain(doc: Document, error: ValidationError) -> list[Problem]:
         expected = rule
         words = " or ".join(_TYPE_WORDS.get(t, t) for t in ([expected] if isinstance(expected, str) else expected))
         return [doc.problem(path, f"expected {words}, got {_what(value)}")]
+    if kind in ("format", "pattern") and isinstance(schema.get("errorMessage"), str):
+        # the schema says in words what its rule admits (VS Code shows the same errorMessage)
+        return [doc.problem(path, f"{show(value)} {schema['errorMessage']}")]
     if kind == "format":
         return [doc.problem(path, _format_message(str(rule), value))]
     if kind == "pattern":

@@ -108,6 +108,8 @@ from typing import Any
 
 import yaml
 
+from .schema import bundled_schema, is_identifier
+
 __all__ = ["ID_PATTERN", "REQUIRED", "UNASSIGNED", "ImportResult", "import_classic", "parse_date", "parse_minutes"]
 
 #: The default id pattern of the bundled schema.
@@ -617,6 +619,16 @@ class _Importer:
         if f.label.lower().split() == f.key.split():
             self.removed.add(f.index)
 
+    def _identifiers(self, value: str, name: str) -> list[str]:
+        """A list of service names, or none when one of them is no identifier (the line stays in the body)."""
+        items = _split_list(value)
+        bad = [item for item in items if not is_identifier(item)]
+        if bad:
+            rule = bundled_schema()["$defs"]["identifier"]["errorMessage"]
+            self.note(f"{name}: {bad[0]!r} {rule}; kept in the body")
+            return []
+        return items
+
     def note(self, text: str) -> None:
         if text not in self.notes:
             self.notes.append(text)
@@ -801,8 +813,8 @@ class _Importer:
         if f is not None and _split_list(_given(f.value)):
             self.meta["participants"] = _split_list(_given(f.value))
         f = self._first({"affected services", "services affected", "services", "affected service", "service"}, outside_review)
-        if f is not None and _split_list(_given(f.value)):
-            self.meta["services"] = _split_list(_given(f.value))
+        if f is not None and (services := self._identifiers(_given(f.value), "Services")):
+            self.meta["services"] = services
         detection: dict[str, str] = {}
         f = self._first({"detected by", "detection source", "detection"}, outside_review)
         if f is not None:
@@ -1039,8 +1051,13 @@ class _Importer:
             if "data_loss" in imp and text and (imp["data_loss"] or not re.fullmatch(r"none|no", text, re.IGNORECASE)):
                 imp["data_loss_details"] = text
         f = self._first({"other services affected", "other services", "other affected services"}, outside_review)
-        if f is not None and (value := _given(f.value)) and not re.fullmatch(r"none|no(?:ne)?", value, re.IGNORECASE):
-            imp["other_services"] = _split_list(value)
+        value = _given(f.value) if f is not None else ""
+        if (
+            value
+            and not re.fullmatch(r"none|no(?:ne)?", value, re.IGNORECASE)
+            and (other := self._identifiers(value, "Other Services"))
+        ):
+            imp["other_services"] = other
 
     def _pick(self, f: _Field, key: str, options: dict[str, str], name: str) -> None:
         boxes = self._choices(f)

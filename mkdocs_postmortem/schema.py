@@ -6,6 +6,7 @@ import copy
 import datetime as dt
 import json
 import re
+import unicodedata
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -138,6 +139,25 @@ def is_date_time(value: object) -> bool:
     if not isinstance(value, str):
         return True
     return parse_date_time(value) is not None
+
+
+#: Besides letters, marks and digits of any script: the characters an identifier (a tag, a service) may hold.
+IDENTIFIER_PUNCTUATION = frozenset(" -_.+/")
+
+
+@FORMAT_CHECKER.checks("identifier")
+def is_identifier(value: object) -> bool:
+    """A tag or service name: Unicode letters, marks and digits, space and - _ . + /, nothing else.
+
+    Themes, search indexes and feeds print these names unescaped (Material's search renders
+    tags as HTML, mkdocs-rss-plugin writes them into <category> as they are), so the schema
+    admits only characters that mean nothing to HTML, XML or Markdown. Python's `re` has no
+    Unicode classes (no \\p{L}), hence a format rather than a pattern; the message is the
+    schema's `errorMessage`.
+    """
+    if not isinstance(value, str):
+        return True
+    return all(c in IDENTIFIER_PUNCTUATION or unicodedata.category(c)[0] in "LMN" for c in value)
 
 
 def parse_date_time(value: str) -> dt.datetime | None:

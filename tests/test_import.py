@@ -757,3 +757,15 @@ def test_yearless_due_date_without_incident_date_uses_today() -> None:
 )
 def test_parse_minutes(text: str, minutes: int | None) -> None:
     assert parse_minutes(text) == minutes
+
+
+def test_service_names_that_are_no_identifiers_stay_in_the_body() -> None:
+    text = "# X\n\n- **Affected Services:** checkout <beta>, payments\n- **Other Services Affected:** billing (EU)\n"
+    result = import_classic(text, "a.md")
+    assert "services" not in result.meta
+    assert "impact" not in result.meta
+    rule = "may contain only letters, digits, spaces and - _ . + /; kept in the body"
+    assert f"Services: 'checkout <beta>' {rule}" in result.unmapped
+    assert f"Other Services: 'billing (EU)' {rule}" in result.unmapped
+    assert "checkout <beta>, payments" in body_of(result)
+    assert {p.field for p in problems_of(result)} <= set(REQUIRED)  # the rest is valid

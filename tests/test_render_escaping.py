@@ -24,6 +24,10 @@ IMG = "<img src=x onerror=alert(1)>"
 SCRIPT = "<script>alert(1)</script>"
 LINK = "[x](javascript:alert(1))"
 BREAKOUT = "</title><script>alert(1)</script>"
+# Tags and services admit only letters, digits, spaces and - _ . + / (the schema rejects markup): these are
+# the ones Markdown would still act on (emphasis, lists, rules) if they were not escaped.
+SVC1, SVC2, SVC3 = "_em_ a+b", "1. x", "a/b.c"
+TAG1, TAG2 = "- t", "+_x_+"
 
 FIRST = postmortem(
     "INC-2025-0001",
@@ -31,8 +35,8 @@ FIRST = postmortem(
     summary=f"'\"><script>alert(1)</script> *x* | y {LINK}'",
     commander=f"'{SCRIPT}'",
     extra=f"""
-        services: ['{SCRIPT}', 'a*b|c', '{LINK}']
-        tags: ['{SCRIPT}', 't|*']
+        services: ['{SVC1}', '{SVC2}', '{SVC3}']
+        tags: ['{TAG1}', '{TAG2}']
         detection: {{source: monitoring, method: '{SCRIPT}'}}
         actions:
           - title: '{SCRIPT} | *bold* {LINK}'
@@ -71,12 +75,12 @@ INCIDENT_PAGES = ("incident", "referrer")
 #: Literal text each page must show (after HTML entities are decoded), i.e. the value as written.
 SHOWN = {
     "overview": [IMG, f"{BREAKOUT} | *b* {LINK}"],
-    "severity": [IMG, f"{SCRIPT}, a*b|c, {LINK}"],
+    "severity": [IMG, f"{SVC1}, {SVC2}, {SVC3}"],
     "timeline": [IMG],
-    "services": [IMG, SCRIPT, "a*b|c", LINK],
-    "tags": [IMG, SCRIPT, "t|*"],
+    "services": [IMG, SVC1, SVC2, SVC3],
+    "tags": [IMG, TAG1, TAG2],
     "actions": [f"{SCRIPT} | *bold* {LINK}", SCRIPT, "O|*", "javascript:alert(1)"],
-    "incident": [IMG, '"><script>alert(1)</script> *x* | y', SCRIPT, "a*b|c", LINK, "t|*", f"{SCRIPT} | *bold* {LINK}"],
+    "incident": [IMG, '"><script>alert(1)</script> *x* | y', SCRIPT, SVC1, SVC2, SVC3, TAG1, TAG2, f"{SCRIPT} | *bold* {LINK}"],
     "referrer": [f"{BREAKOUT} | *b* {LINK}", IMG],
 }
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import string
 from pathlib import Path
 from typing import Any
 
@@ -156,3 +157,38 @@ def test_an_extension_that_is_not_json_is_a_configuration_error(tmp_path: Path):
     (tmp_path / "extra.json").write_text("{not json")
     with pytest.raises(SchemaConfigError, match="not valid JSON"):
         effective_schema(Settings(schema="extra.json"), tmp_path)
+
+
+# --- identifiers: tags and services are printed unescaped by themes, search and feeds -------------
+
+IDENTIFIER_FIELDS = [
+    ("tags", "tags: [ok, 'zz<img src=x onerror=alert(1)>']", "tags[1]"),
+    ("services", "services: ['zz<img src=x onerror=alert(1)>']", "services[0]"),
+    ("other_services", "impact:\n  other_services: [billing, 'zz<img src=x onerror=alert(1)>']", "impact.other_services[1]"),
+]
+
+
+@pytest.mark.parametrize(("name", "extra", "field"), IDENTIFIER_FIELDS, ids=[f[0] for f in IDENTIFIER_FIELDS])
+def test_an_identifier_with_markup_is_rejected_with_file_line_and_field(validator, name, extra, field):
+    (problem,) = schema_problems(load_text(postmortem(extra=extra), "x.md"), validator)
+    assert (problem.path, problem.field, problem.line) == ("x.md", field, 6 + extra.count("\n") + 1)
+    assert problem.message == "'zz<img src=x onerror=alert(1)>' may contain only letters, digits, spaces and - _ . + /"
+
+
+@pytest.mark.parametrize("char", sorted(set(string.punctuation + "\t\u00a0\u2028\u202e\ufeff") - set("-_.+/")))
+def test_an_identifier_admits_no_other_punctuation_or_space(validator, char):
+    problems = schema_problems(load_text(postmortem(extra=f"tags: [{json.dumps('a' + char + 'b')}]"), "x.md"), validator)
+    assert [p.field for p in problems] == ["tags[0]"]
+
+
+def test_an_identifier_may_use_letters_and_digits_of_any_script(validator):
+    names = ["memory-leak", "café", "cafe\u0301", "हिन्दी", "日本語", "Ωmega 2", "v2.5 +cache/eu_west"]
+    extra = f"tags: {json.dumps(names)}\nservices: {json.dumps(names)}\nimpact:\n  other_services: {json.dumps(names)}"
+    assert schema_problems(load_text(postmortem(extra=extra), "x.md"), validator) == []
+
+
+def test_the_identifier_message_is_the_schemas_own_words():
+    identifier = bundled_schema()["$defs"]["identifier"]
+    assert identifier["errorMessage"] == "may contain only letters, digits, spaces and - _ . + /"
+    for kind in ("services", "tags"):
+        assert bundled_schema()["properties"][kind]["items"] == {"$ref": "#/$defs/identifier"}
