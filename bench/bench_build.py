@@ -35,11 +35,11 @@ from mkdocs.config import load_config
 
 from mkdocs_postmortem.catalog import build_catalog
 from mkdocs_postmortem.check import check_documents
+from mkdocs_postmortem.config import default_settings
 from mkdocs_postmortem.load import find_postmortems, load_file
 from mkdocs_postmortem.plugin import PostmortemPlugin
 from mkdocs_postmortem.render import PAGES, Renderer
 from mkdocs_postmortem.schema import effective_schema, make_validator
-from mkdocs_postmortem.settings import Settings
 
 SEED = 20251202
 AS_OF = "2026-11-29"
@@ -243,7 +243,7 @@ def mkdocs_build(config: Path) -> float:
 
 def core_pipeline(config: Path) -> float | None:
     """The plugin's own work, without MkDocs: load, check, collect, render every page and decoration."""
-    settings = Settings(as_of=AS_OF)
+    settings = default_settings()
     folder = config.parent / "docs" / settings.dir
     docs = [load_file(p, str(p)) for p in find_postmortems(folder)]
     problems = check_documents(docs, make_validator(effective_schema(settings)))

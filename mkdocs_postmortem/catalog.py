@@ -289,12 +289,20 @@ def _date(value: Any) -> dt.date | None:
     return dt.date.fromisoformat(value) if isinstance(value, str) else None
 
 
-def resolve_as_of(option: str | None, environ: dict[str, str] | os._Environ[str] | None = None) -> dt.date:
-    """The report's "as of" date: the option, else SOURCE_DATE_EPOCH, else today."""
-    if option:
-        return dt.date.fromisoformat(str(option))
+def resolve_as_of(option: dt.date | None, environ: dict[str, str] | os._Environ[str] | None = None) -> dt.date:
+    """The report's "as of" date: the option, else SOURCE_DATE_EPOCH, else today.
+
+    Raises ValueError, with a message for people, when SOURCE_DATE_EPOCH is not a Unix timestamp.
+    """
+    if option is not None:
+        return option
     env = os.environ if environ is None else environ
     epoch = env.get("SOURCE_DATE_EPOCH")
     if epoch:
-        return dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc).date()
+        try:
+            return dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc).date()
+        except (ValueError, OverflowError, OSError) as exc:
+            raise ValueError(
+                f"SOURCE_DATE_EPOCH: {epoch!r} is not a Unix timestamp (whole seconds since 1970-01-01 UTC)"
+            ) from exc
     return dt.date.today()

@@ -20,7 +20,7 @@ from .render import CSS_PATH, CSS_URI, PAGES, Renderer, report_rows
 from .report import ACTION_FORMATS, FORMATS
 from .scaffold import ScaffoldError, file_name, init_site, new_postmortem, next_id, template_path
 from .schema import SchemaConfigError, effective_schema, make_validator
-from .settings import SettingsError, Site, find_site
+from .site import Site, SiteError, find_site
 
 
 def _display(path: Path) -> str:
@@ -31,11 +31,15 @@ def _display(path: Path) -> str:
         return str(path)
 
 
-def _site(config_file: Path | None) -> Site:
+def _site(config_file: Path | None, paths: Sequence[Path] = ()) -> Site:
+    """The site of the paths given (found from the first one upward), else of the current folder."""
     try:
-        return find_site(Path.cwd(), config_file)
-    except SettingsError as exc:
+        site = find_site(paths[0] if paths else Path.cwd(), config_file, fallback=Path.cwd())
+    except SiteError as exc:
         raise click.UsageError(str(exc)) from exc
+    for warning in site.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    return site
 
 
 def _targets(paths: Sequence[Path], site: Site) -> list[Path]:
@@ -82,7 +86,7 @@ _config_option = click.option(
     "--config-file",
     "-f",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="The site's mkdocs.yml (default: ./mkdocs.yml if present).",
+    help="The site's config file (default: mkdocs.yml or properdocs.yml, found from here upward).",
 )
 
 
@@ -106,11 +110,14 @@ def main() -> None:
 def validate(paths: tuple[Path, ...], fmt: str, config_file: Path | None) -> None:
     """Check post-mortems against the schema and each other.
 
-    With no PATH, checks every post-mortem of the site in the current folder
-    (the plugin's `dir` under docs_dir in mkdocs.yml, else docs/postmortems).
-    Exits 0 when all are valid, 1 when any is not, 2 on a usage error.
+    With no PATH, checks every post-mortem of the site: the plugin's `dir`
+    under docs_dir, read from mkdocs.yml (or properdocs.yml) found from the
+    current folder upward, or from the first PATH's folder upward; without
+    one, docs/postmortems. Exits 0 when all are valid, 1 when any is not,
+    2 on a usage error (a bad option in mkdocs.yml among them).
     """
-    site = _site(config_file)
+    site = _site(config_file, paths)
+    _as_of(site.settings.as_of)  # a date the build would refuse (a bad SOURCE_DATE_EPOCH) fails here too
     validator = _validator(site)
     docs, context = load_site(paths, site)
     problems = check_documents(docs, validator, context)
@@ -130,8 +137,12 @@ def schema(config_file: Path | None) -> None:
     click.echo(json.dumps(effective, indent=2, ensure_ascii=False))
 
 
-def _today() -> dt.date:
-    return resolve_as_of(None)
+def _as_of(option: dt.date | None) -> dt.date:
+    """The report date (the option, else SOURCE_DATE_EPOCH, else today); a bad SOURCE_DATE_EPOCH is a usage error."""
+    try:
+        return resolve_as_of(option)
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from exc
 
 
 @main.command()
@@ -156,7 +167,7 @@ def new(
     severity = severity or levels[min(2, len(levels) - 1)]
     if severity not in levels:
         raise click.BadParameter(f"{severity!r} is not one of {', '.join(levels)}", param_hint="--severity")
-    day = date_.date() if date_ else _today()
+    day = date_.date() if date_ else _as_of(None)
     folder = site.postmortem_dir
     existing = [
         d.meta["id"] for d in (load_file(p) for p in find_postmortems(folder)) if d.meta and isinstance(d.meta.get("id"), str)
@@ -208,16 +219,13 @@ def actions(
     config_file: Path | None,
 ) -> None:
     """Report overdue actions and those due in the next 30 days: the site's report, in a terminal."""
-    site = _site(config_file)
+    site = _site(config_file, paths)
     docs, context = load_site(paths, site)
     problems = check_documents(docs, _validator(site), context)
     invalid = {p.path for p in problems}
     if invalid:
         click.echo(f"warning: {len(invalid)} invalid post-mortem(s) left out; run 'postmortem validate'", err=True)
-    try:
-        day = as_of.date() if as_of else resolve_as_of(site.settings.as_of)
-    except ValueError as exc:
-        raise click.UsageError(f"as_of: {exc}") from exc
+    day = as_of.date() if as_of else _as_of(site.settings.as_of)
     catalog = build_catalog(((d, d.path) for d in docs if d.path not in invalid and d.meta), site.settings.severities)
     report = catalog.action_report(day, owner=owner)
     rows = [r for r in report_rows(report) if not overdue or r["state"] == "overdue"]
@@ -248,10 +256,7 @@ def render(out_dir: Path, as_of: dt.datetime | None, config_file: Path | None) -
         raise SystemExit(1)
     uris = [f"{folder}/{p.relative_to(site.postmortem_dir).as_posix()}" for p in sources]
     catalog = build_catalog(zip(docs, uris, strict=True), site.settings.severities)
-    try:
-        day = as_of.date() if as_of else resolve_as_of(site.settings.as_of)
-    except ValueError as exc:
-        raise click.UsageError(f"as_of: {exc}") from exc
+    day = as_of.date() if as_of else _as_of(site.settings.as_of)
     renderer = Renderer.create(catalog, folder, day)
     pages = {f"{folder}/{name}": renderer.page(name, title=site.settings.nav_title) for name in PAGES}
     for source, doc, uri in zip(sources, docs, uris, strict=True):

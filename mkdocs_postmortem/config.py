@@ -1,13 +1,37 @@
-"""The plugin's options in mkdocs.yml: typed, each documented where it is declared."""
+"""The plugin's options in mkdocs.yml: the one declaration of each option, its default and its doc.
+
+MkDocs validates this class for the build; `site.py` validates the same class
+for the command line, so the two can never disagree about an option. The core
+receives the result as a `settings.Settings` record (see that module).
+"""
 
 from __future__ import annotations
 
-import datetime
+import datetime as dt
+import difflib
+from typing import Any
 
 from mkdocs.config import base
 from mkdocs.config import config_options as c
+from mkdocs.config.base import ValidationError
 
-from .settings import DEFAULT_ID_FORMAT, DEFAULT_SEVERITIES, Settings
+from .schema import bundled_schema, parse_date
+from .settings import Settings
+
+
+class _Date(base.BaseConfigOption[dt.date | None]):
+    """A day written YYYY-MM-DD, quoted or not (YAML reads an unquoted one as a date)."""
+
+    def run_validation(self, value: object) -> dt.date | None:
+        if value is None:
+            return None
+        if isinstance(value, dt.datetime):
+            raise ValidationError(f"expected a date (YYYY-MM-DD), not a date and time: {value.isoformat()}")
+        if isinstance(value, dt.date):
+            return value
+        if isinstance(value, str) and (day := parse_date(value)) is not None:
+            return day
+        raise ValidationError(f"{value!r} is not a date (expected YYYY-MM-DD, for example 2026-01-31)")
 
 
 class PostmortemConfig(base.Config):
@@ -23,18 +47,18 @@ class PostmortemConfig(base.Config):
     """`error` fails the build on an invalid post-mortem, listing every problem;
     `warn` logs each problem as a warning (so `mkdocs build --strict` still fails)."""
 
-    as_of = c.Optional(c.Type((str, datetime.date)))
+    as_of = _Date()
     """The "as of" date (YYYY-MM-DD) of the overdue-action report. Default:
     SOURCE_DATE_EPOCH when set (reproducible builds), else today."""
 
     id_pattern = c.Optional(c.Type(str))
-    """Regular expression every incident id must match. Default:
-    `^[A-Z][A-Z0-9]*(-[A-Z0-9]+)+$` (INC-2025-0042, SEC-12, OPS-EU-7)."""
+    """Regular expression every incident id must match. Default: the bundled
+    schema's `^[A-Z][A-Z0-9]*(-[A-Z0-9]+)+$` (INC-2025-0042, SEC-12, OPS-EU-7)."""
 
-    severities = c.ListOfItems(c.Type(str), default=list(DEFAULT_SEVERITIES))
-    """Severity levels, most severe first (default P0..P4). Indexes list them in this order."""
+    severities = c.ListOfItems(c.Type(str), default=list(bundled_schema()["properties"]["severity"]["enum"]))
+    """Severity levels, most severe first (default: the bundled schema's, P0..P4). Indexes list them in this order."""
 
-    id_format = c.Type(str, default=DEFAULT_ID_FORMAT)
+    id_format = c.Type(str, default="INC-{year}-{number:04d}")
     """How `postmortem new` numbers incidents: a Python format string with
     `{year}` and `{number}` (default `INC-{year}-{number:04d}`)."""
 
@@ -44,15 +68,51 @@ class PostmortemConfig(base.Config):
     link_mentions = c.Type(bool, default=True)
     """Turn incident ids mentioned in a post-mortem's text into links (never inside code or links)."""
 
-    def to_settings(self) -> Settings:
+    def _validate(self) -> tuple[base.ConfigErrors, base.ConfigWarnings]:
+        failed, warnings = super()._validate()
+        # MkDocs only warns "Unrecognised configuration name"; name the option that was probably meant.
+        return failed, [(key, _did_you_mean(key, message, self._schema_keys)) for key, message in warnings]
+
+    def settings(self) -> Settings:
+        """The validated options as the core's record."""
         return Settings(
             dir=self.dir.strip("/"),
             schema=self.schema,
             on_invalid=self.on_invalid,
-            as_of=None if self.as_of is None else str(self.as_of),
+            as_of=self.as_of,
             id_pattern=self.id_pattern,
-            severities=list(self.severities),
+            severities=tuple(self.severities),
             id_format=self.id_format,
             nav_title=self.nav_title,
             link_mentions=self.link_mentions,
         )
+
+
+def _did_you_mean(key: str, message: str, known: set[str]) -> str:
+    if not message.startswith("Unrecognised configuration name"):
+        return message
+    close = difflib.get_close_matches(key, sorted(known), n=1)
+    return f"{message} (did you mean '{close[0]}'?)" if close else message
+
+
+def validate_options(
+    options: dict[str, Any], config_file_path: str | None = None
+) -> tuple[PostmortemConfig, list[str], list[str]]:
+    """The plugin's options validated exactly as MkDocs validates them (`BasePlugin.load_config`).
+
+    Returns the config, the errors and the warnings, each worded as MkDocs words them
+    ("Plugin 'postmortem' option 'severities': ...").
+    """
+    config = PostmortemConfig(config_file_path=config_file_path)
+    config.load_dict(options)
+    failed, warnings = config.validate()
+    errors = [f"Plugin 'postmortem' option '{key}': {error}" for key, error in failed]
+    notes = [f"Plugin 'postmortem' option '{key}': {message}" for key, message in warnings]
+    return config, errors, notes
+
+
+def default_settings() -> Settings:
+    """The settings of a site that sets no option: every default, from the declaration above."""
+    config, errors, _ = validate_options({})
+    assert not errors, errors
+    return config.settings()

@@ -47,14 +47,12 @@ class PostmortemPlugin(BasePlugin[PostmortemConfig]):
         session (instead of one per rebuild), so `_cache` survives and only changed files are re-read."""
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
-        settings = self.config.to_settings()
+        settings = self.config.settings()
         try:
             schema = effective_schema(settings, Path(config.config_file_path).parent)
             self.as_of = resolve_as_of(settings.as_of)
-        except SchemaConfigError as exc:
+        except (SchemaConfigError, ValueError) as exc:  # ValueError: a bad SOURCE_DATE_EPOCH
             raise PluginError(f"postmortem: {exc}") from exc
-        except ValueError as exc:
-            raise PluginError(f"postmortem: as_of: '{settings.as_of}' is not a date (expected YYYY-MM-DD): {exc}") from exc
         key = repr(schema)
         if key != self._validator_key:  # the schema changed: every document must be checked again
             self._validator, self._validator_key = make_validator(schema), key

@@ -16,7 +16,7 @@ import yaml
 from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import SchemaError
 
-from .settings import DEFAULT_SEVERITIES, Settings
+from .settings import Settings
 
 SCHEMA_NAME = "postmortem.schema.json"
 
@@ -57,9 +57,9 @@ def effective_schema(settings: Settings, base_dir: Path | None = None) -> dict[s
     """
     schema = bundled_schema()
     props = schema["properties"]
-    if list(settings.severities) != list(DEFAULT_SEVERITIES):
+    if list(settings.severities) != props["severity"]["enum"]:
         props["severity"]["enum"] = list(settings.severities)
-        props["severity"]["examples"] = [settings.severities[0]]
+        props["severity"]["examples"] = list(settings.severities[:1])
     if settings.id_pattern:
         try:
             re.compile(settings.id_pattern)
@@ -125,13 +125,17 @@ FORMAT_CHECKER = FormatChecker(formats=())
 def is_date(value: object) -> bool:
     if not isinstance(value, str):
         return True  # the type keyword reports non-strings
+    return parse_date(value) is not None
+
+
+def parse_date(value: str) -> dt.date | None:
+    """The day of a `YYYY-MM-DD` string that names a real day (2025-02-30 does not), else None."""
     if not _DATE.match(value):
-        return False
+        return None
     try:
-        dt.date.fromisoformat(value)
+        return dt.date.fromisoformat(value)
     except ValueError:
-        return False
-    return True
+        return None
 
 
 @FORMAT_CHECKER.checks("date-time")

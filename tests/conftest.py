@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from mkdocs_postmortem.config import default_settings
 from mkdocs_postmortem.schema import effective_schema, make_validator
-from mkdocs_postmortem.settings import Settings
 
 FIXTURES = Path(__file__).parent / "fixtures"
 REPO = Path(__file__).parent.parent
@@ -24,7 +24,7 @@ def postmortem(id: str = "INC-2025-0001", extra: str = "", body: str = "## Execu
 
 @pytest.fixture
 def validator():  # type: ignore[no-untyped-def]
-    return make_validator(effective_schema(Settings()))
+    return make_validator(effective_schema(default_settings()))
 
 
 @pytest.fixture

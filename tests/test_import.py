@@ -14,15 +14,15 @@ import yaml
 
 from mkdocs_postmortem import importer
 from mkdocs_postmortem.check import check_documents
+from mkdocs_postmortem.config import default_settings
 from mkdocs_postmortem.importer import REQUIRED, UNASSIGNED, ImportResult, import_classic, parse_date, parse_minutes
 from mkdocs_postmortem.load import load_text
 from mkdocs_postmortem.schema import effective_schema, make_validator
-from mkdocs_postmortem.settings import Settings
 
 FIXTURES = Path(__file__).parent / "fixtures" / "classic"
 NAMES = sorted(p.name for p in FIXTURES.glob("*.md"))
 TODAY = dt.date(2026, 1, 15)
-VALIDATOR = make_validator(effective_schema(Settings()))
+VALIDATOR = make_validator(effective_schema(default_settings()))
 
 EXPECTED_MISSING = {
     "checkbox-actions.md": [],

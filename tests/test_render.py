@@ -140,7 +140,7 @@ def test_upcoming_covers_the_next_30_days_inclusive(catalog: Catalog):
 
 
 def test_as_of_comes_from_the_option_then_source_date_epoch_then_today():
-    assert resolve_as_of("2025-01-02", {"SOURCE_DATE_EPOCH": "0"}) == dt.date(2025, 1, 2)
+    assert resolve_as_of(dt.date(2025, 1, 2), {"SOURCE_DATE_EPOCH": "0"}) == dt.date(2025, 1, 2)
     assert resolve_as_of(None, {"SOURCE_DATE_EPOCH": "1700000000"}) == dt.date(2023, 11, 14)
     before = dt.date.today()
     found = resolve_as_of(None, {})

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import json
 import string
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from mkdocs_postmortem.check import schema_problems
+from mkdocs_postmortem.config import default_settings
 from mkdocs_postmortem.load import load_file, load_text
 from mkdocs_postmortem.schema import SchemaConfigError, bundled_schema, effective_schema, make_validator
-from mkdocs_postmortem.settings import Settings
 
 from .conftest import FIXTURES, REPO, postmortem
 
@@ -112,13 +113,13 @@ def test_severity_near_miss_gets_a_hint(validator):
 
 
 def test_severities_option_replaces_the_enum():
-    validator = make_validator(effective_schema(Settings(severities=["SEV1", "SEV2"])))
+    validator = make_validator(effective_schema(replace(default_settings(), severities=("SEV1", "SEV2"))))
     assert schema_problems(load_text(postmortem(severity="SEV1"), "x.md"), validator) == []
     assert schema_problems(load_text(postmortem(severity="P1"), "x.md"), validator)
 
 
 def test_id_pattern_option_applies_to_ids_and_references():
-    validator = make_validator(effective_schema(Settings(id_pattern=r"^OPS-\d+$")))
+    validator = make_validator(effective_schema(replace(default_settings(), id_pattern=r"^OPS-\d+$")))
     good = postmortem(id="OPS-12", extra="references: [OPS-3]")
     assert schema_problems(load_text(good, "x.md"), validator) == []
     bad = schema_problems(load_text(postmortem(id="INC-2025-0001", extra="references: [INC-3]"), "x.md"), validator)
@@ -127,14 +128,14 @@ def test_id_pattern_option_applies_to_ids_and_references():
 
 def test_an_invalid_id_pattern_is_a_configuration_error():
     with pytest.raises(SchemaConfigError, match="not a valid regular expression"):
-        effective_schema(Settings(id_pattern="([unclosed"))
+        effective_schema(replace(default_settings(), id_pattern="([unclosed"))
 
 
 def test_a_site_extension_adds_fields_and_requirements(tmp_path: Path):
     (tmp_path / "extra.json").write_text(
         json.dumps({"properties": {"team": {"type": "string", "enum": ["core", "edge"]}}, "required": ["team"]})
     )
-    validator = make_validator(effective_schema(Settings(schema="extra.json"), tmp_path))
+    validator = make_validator(effective_schema(replace(default_settings(), schema="extra.json"), tmp_path))
     assert schema_problems(load_text(postmortem(team="core"), "x.md"), validator) == []
     missing = schema_problems(load_text(postmortem(), "x.md"), validator)
     assert [(p.field, p.message.split(" (")[0]) for p in missing] == [("team", "required field is missing")]
@@ -145,18 +146,18 @@ def test_a_site_extension_adds_fields_and_requirements(tmp_path: Path):
 def test_an_extension_requiring_an_undeclared_field_is_refused(tmp_path: Path):
     (tmp_path / "extra.json").write_text('{"required": ["team"]}')
     with pytest.raises(SchemaConfigError, match="team"):
-        effective_schema(Settings(schema="extra.json"), tmp_path)
+        effective_schema(replace(default_settings(), schema="extra.json"), tmp_path)
 
 
 def test_a_missing_extension_file_is_a_configuration_error(tmp_path: Path):
     with pytest.raises(SchemaConfigError, match="cannot read"):
-        effective_schema(Settings(schema="nope.json"), tmp_path)
+        effective_schema(replace(default_settings(), schema="nope.json"), tmp_path)
 
 
 def test_an_extension_that_is_not_json_is_a_configuration_error(tmp_path: Path):
     (tmp_path / "extra.json").write_text("{not json")
     with pytest.raises(SchemaConfigError, match="not valid JSON"):
-        effective_schema(Settings(schema="extra.json"), tmp_path)
+        effective_schema(replace(default_settings(), schema="extra.json"), tmp_path)
 
 
 # --- identifiers: tags and services are printed unescaped by themes, search and feeds -------------
