@@ -14,8 +14,8 @@ from jsonschema import Draft202012Validator
 from . import __version__
 from .catalog import build_catalog, resolve_as_of
 from .check import check_documents
-from .load import find_postmortems, is_postmortem_name, load_file
-from .model import Document
+from .load import MARKDOWN_EXTENSIONS, find_postmortems, is_markdown, is_postmortem_name, load_file, scan_folder
+from .model import Document, Problem
 from .render import CSS_PATH, CSS_URI, PAGES, Renderer, report_rows
 from .report import ACTION_FORMATS, FORMATS
 from .scaffold import ScaffoldError, file_name, init_site, new_postmortem, next_id, template_path
@@ -42,37 +42,69 @@ def _site(config_file: Path | None, paths: Sequence[Path] = ()) -> Site:
     return site
 
 
-def _targets(paths: Sequence[Path], site: Site) -> list[Path]:
+def _relative(path: Path, folder: Path) -> str | None:
+    """`path` relative to `folder` (posix, "." for the folder itself), or None when it is not inside it.
+
+    Links inside the folder are not resolved (a linked post-mortem is known by its name in the folder).
+    """
+    for candidate, base in ((Path(os.path.abspath(path)), Path(os.path.abspath(folder))), (path.resolve(), folder.resolve())):
+        if candidate.is_relative_to(base):
+            return candidate.relative_to(base).as_posix()
+    return None
+
+
+def _targets(paths: Sequence[Path], site: Site) -> tuple[list[Path], list[Problem]]:
+    """The post-mortems to check, and the problems of the folder itself (links that loop).
+
+    The same files as the build: `scan_folder` and `is_postmortem_name` decide for both.
+    """
+    folder = site.postmortem_dir
+    if not folder.is_dir():
+        where = f"{site.config_file.name}: " if site.config_file else ""
+        raise click.UsageError(
+            f"{where}no post-mortem folder at {_display(folder)}; "
+            "pass the files or folders to check, or set the plugin's 'dir' option"
+        )
+    scan = scan_folder(folder, _display)
     if not paths:
-        if not site.postmortem_dir.is_dir():
-            where = f"{site.config_file.name}: " if site.config_file else ""
-            raise click.UsageError(
-                f"{where}no post-mortem folder at {_display(site.postmortem_dir)}; "
-                "pass the files or folders to check, or set the plugin's 'dir' option"
-            )
-        return find_postmortems(site.postmortem_dir)
-    folder = site.postmortem_dir.resolve()
+        if not scan.files:
+            click.echo(f"warning: the post-mortem folder {_display(folder)} holds no post-mortem", err=True)
+        return scan.files, scan.problems
     found: list[Path] = []
+    problems: list[Problem] = []
     for path in paths:
+        relative = _relative(path, folder)
+        if relative is None and path.is_dir() and _relative(folder, path) is not None:
+            relative = "."  # a folder holding the post-mortem folder (`postmortem validate docs`)
+        if relative is None:
+            raise click.UsageError(
+                f"{_display(path)} is not in the post-mortem folder {_display(folder)}; "
+                "only post-mortems are checked (set the plugin's 'dir' option if they live elsewhere)"
+            )
         if path.is_dir():
-            found.extend(find_postmortems(path))
-            continue
-        resolved = path.resolve()
-        if resolved.is_relative_to(folder) and not is_postmortem_name(resolved.relative_to(folder).as_posix()):
-            continue  # _template.md, index.md: not post-mortems (pre-commit passes them all)
-        found.append(path)
-    return list(dict.fromkeys(found))
+            within = "" if relative == "." else relative + "/"
+            found.extend(f for f in scan.files if f.relative_to(folder).as_posix().startswith(within))
+            problems.extend(p for p, loop in zip(scan.problems, scan.loops, strict=True) if loop.startswith(within))
+        elif not is_markdown(path.name):
+            raise click.UsageError(
+                f"{_display(path)} is not a post-mortem: post-mortems are Markdown files ({', '.join(MARKDOWN_EXTENSIONS)})"
+            )
+        elif is_postmortem_name(relative):
+            found.append(path)
+        # else index.md, _template.md: not post-mortems, skipped quietly (pre-commit passes them all)
+    return list(dict.fromkeys(found)), problems
 
 
-def load_site(paths: Sequence[Path], site: Site) -> tuple[list[Document], list[Document]]:
-    """The documents asked for, and the rest of the site's post-mortems as context for references."""
-    targets = _targets(paths, site)
+def load_site(paths: Sequence[Path], site: Site) -> tuple[list[Document], list[Document], list[Problem]]:
+    """The documents asked for, the rest of the site's post-mortems as context for references,
+    and the problems of the folder itself."""
+    targets, problems = _targets(paths, site)
     docs = [load_file(p, _display(p)) for p in targets]
     context: list[Document] = []
     if paths:
-        asked = {p.resolve() for p in targets}
-        context = [load_file(p, _display(p)) for p in find_postmortems(site.postmortem_dir) if p.resolve() not in asked]
-    return docs, context
+        asked = {os.path.abspath(p) for p in targets}
+        context = [load_file(p, _display(p)) for p in find_postmortems(site.postmortem_dir) if os.path.abspath(p) not in asked]
+    return docs, context, problems
 
 
 def _validator(site: Site) -> Draft202012Validator:
@@ -119,8 +151,8 @@ def validate(paths: tuple[Path, ...], fmt: str, config_file: Path | None) -> Non
     site = _site(config_file, paths)
     _as_of(site.settings.as_of)  # a date the build would refuse (a bad SOURCE_DATE_EPOCH) fails here too
     validator = _validator(site)
-    docs, context = load_site(paths, site)
-    problems = check_documents(docs, validator, context)
+    docs, context, problems = load_site(paths, site)
+    problems = sorted([*problems, *check_documents(docs, validator, context)])
     click.echo(FORMATS[fmt](problems, len(docs)))
     raise SystemExit(1 if problems else 0)
 
@@ -220,7 +252,7 @@ def actions(
 ) -> None:
     """Report overdue actions and those due in the next 30 days: the site's report, in a terminal."""
     site = _site(config_file, paths)
-    docs, context = load_site(paths, site)
+    docs, context, _ = load_site(paths, site)
     problems = check_documents(docs, _validator(site), context)
     invalid = {p.path for p in problems}
     if invalid:
@@ -248,9 +280,10 @@ def render(out_dir: Path, as_of: dt.datetime | None, config_file: Path | None) -
     if out_dir.exists() and any(out_dir.iterdir()):
         raise click.UsageError(f"{_display(out_dir)} is not empty; choose a new folder (nothing was written)")
     folder = site.settings.dir.strip("/")
-    sources = find_postmortems(site.postmortem_dir)
+    scan = scan_folder(site.postmortem_dir, _display)
+    sources = scan.files
     docs = [load_file(p, _display(p)) for p in sources]
-    problems = check_documents(docs, _validator(site))
+    problems = sorted([*scan.problems, *check_documents(docs, _validator(site))])
     if problems:
         click.echo(FORMATS["text"](problems, len(docs)), err=True)
         raise SystemExit(1)

@@ -7,7 +7,10 @@ catch duplicate keys and alias bombs before anything walks the values.
 
 from __future__ import annotations
 
+import os
 import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -214,21 +217,91 @@ def _walk(
             _walk(item, child, lines, duplicates, offset, count)
 
 
-def is_postmortem_name(relative: str) -> bool:
-    """Whether a file under the post-mortem folder is a post-mortem.
+#: The file name endings MkDocs publishes as pages (`mkdocs.utils.markdown_extensions`; a test
+#: holds the two equal).  Each of them is a post-mortem in the folder, so nothing is published unchecked.
+MARKDOWN_EXTENSIONS = (".markdown", ".mdown", ".mkdn", ".mkd", ".md")
 
-    Markdown files are, except `index.md` at the top (a site's own overview)
-    and names starting with `_` or `.` (templates, drafts kept aside).
+
+def is_markdown(name: str) -> bool:
+    """Whether MkDocs would publish a file of this name as a page."""
+    return name.lower().endswith(MARKDOWN_EXTENSIONS)
+
+
+def is_postmortem_name(relative: str) -> bool:
+    """Whether a file under the post-mortem folder (path relative to it) is a post-mortem.
+
+    Markdown files are, except the index at the top (`index.md`, a site's own
+    overview) and names starting with `_` or `.` (templates, drafts kept aside).
+    The CLI and the plugin both ask this, so they check and publish the same files.
     """
     parts = relative.replace("\\", "/").split("/")
-    if not parts[-1].endswith(".md") or relative == "index.md":
+    name = parts[-1]
+    if not is_markdown(name) or (len(parts) == 1 and name.rsplit(".", 1)[0].lower() == "index"):
         return False
     return not any(p.startswith(("_", ".")) for p in parts)
 
 
-def find_postmortems(folder: Path) -> list[Path]:
-    """Post-mortem files under `folder`, in a stable order."""
+@dataclass
+class FolderScan:
+    """What a post-mortem folder holds, walked the way MkDocs walks docs_dir (following symbolic links)."""
+
+    files: list[Path] = field(default_factory=list)  # the post-mortems, by relative path
+    loops: list[str] = field(default_factory=list)  # relative paths of links to a folder that contains them
+    problems: list[Problem] = field(default_factory=list)  # one per loop
+
+
+def scan_folder(folder: Path, display: Callable[[Path], str] = str) -> FolderScan:
+    """The post-mortems under `folder`, in a stable order, and the symbolic links that loop.
+
+    MkDocs follows links to folders; a link back to a folder that contains it
+    (`ln -s . loop`) would list every file again at each depth until the system
+    refuses.  Such a link is reported as a problem with the link and not followed
+    (the plugin drops the files MkDocs found through it).  A dangling or looping
+    link to a file is listed like any file: loading it reports that it cannot be read.
+    """
+    scan = FolderScan()
     if not folder.is_dir():
-        return []
-    found = [p for p in folder.rglob("*.md") if is_postmortem_name(p.relative_to(folder).as_posix())]
-    return sorted(found, key=lambda p: p.relative_to(folder).as_posix())
+        return scan
+    found: list[tuple[str, Path]] = []
+    stack: list[tuple[Path, str, frozenset[str]]] = [(folder, "", frozenset({os.path.realpath(folder)}))]
+    while stack:
+        directory, relative, chain = stack.pop()
+        try:
+            entries = sorted(os.scandir(directory), key=lambda e: e.name)
+        except OSError:  # unreadable folder: MkDocs skips it too
+            continue
+        for entry in entries:
+            rel = f"{relative}{entry.name}"
+            if entry.name.startswith("."):
+                continue  # MkDocs leaves out dot names, so does the name rule
+            try:
+                is_dir = entry.is_dir()  # follows links
+            except OSError:
+                is_dir = False
+            if not is_dir:
+                if is_postmortem_name(rel):
+                    found.append((rel, Path(entry.path)))
+                continue
+            real = os.path.realpath(entry.path)
+            if real in chain:
+                scan.loops.append(rel)
+                scan.problems.append(
+                    Problem(
+                        display(Path(entry.path)),
+                        1,
+                        "",
+                        f"symbolic link to {display(Path(real))}, a folder that contains it: it would list "
+                        "every post-mortem again at each depth; remove the link (it is not followed)",
+                    )
+                )
+                continue
+            stack.append((Path(entry.path), rel + "/", chain | {real}))
+    scan.files = [path for _, path in sorted(found)]
+    scan.loops.sort()
+    scan.problems.sort()
+    return scan
+
+
+def find_postmortems(folder: Path) -> list[Path]:
+    """Post-mortem files under `folder`, in a stable order (see `scan_folder`)."""
+    return scan_folder(folder).files

@@ -19,13 +19,22 @@ from mkdocs.utils import nest_paths
 from .catalog import Catalog, Incident, build_catalog, resolve_as_of
 from .check import check_documents
 from .config import PostmortemConfig
-from .load import is_postmortem_name, load_file
+from .load import is_postmortem_name, load_file, scan_folder
 from .model import Document
 from .render import CSS_PATH, CSS_URI, PAGES, Renderer, link_mentions
 from .report import summary
 from .schema import SchemaConfigError, effective_schema, make_validator
 
 log = get_plugin_logger(__name__)
+
+
+def _readable(file: File) -> bool:
+    """Whether MkDocs can read the page's source (it reads UTF-8 and stops the build otherwise)."""
+    try:
+        file.content_string  # noqa: B018 - reading is the test
+    except (OSError, UnicodeDecodeError):
+        return False
+    return True
 
 
 class PostmortemPlugin(BasePlugin[PostmortemConfig]):
@@ -88,12 +97,22 @@ class PostmortemPlugin(BasePlugin[PostmortemConfig]):
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         folder = self.settings.dir
         prefix = folder + "/"
+        # The same walk as `postmortem validate`: a link that loops is one problem, and the copies
+        # MkDocs listed through it (once per depth) are dropped.
+        path = Path(config.docs_dir) / folder
+        scan = scan_folder(path, lambda p: os.path.relpath(p, self.root))
+        looped = tuple(f"{prefix}{loop}/" for loop in scan.loops)
+        for file in [f for f in files if f.src_uri.startswith(looped)] if looped else []:
+            files.remove(file)
         entries: list[tuple[Document, File]] = []
         for file in files.documentation_pages():
             if file.src_uri.startswith(prefix) and not file.generated_by and is_postmortem_name(file.src_uri[len(prefix) :]):
                 entries.append((self._load(file), file))
+        if not entries:
+            state = "does not exist" if not path.is_dir() else "holds no post-mortem"
+            log.warning(f"the post-mortem folder {os.path.relpath(path, self.root)} (option 'dir') {state}")
         docs = [doc for doc, _ in entries]
-        problems = check_documents(docs, self._validator)
+        problems = sorted([*scan.problems, *check_documents(docs, self._validator)])
         if problems:
             if self.settings.on_invalid == "error":
                 raise PluginError(
@@ -104,6 +123,9 @@ class PostmortemPlugin(BasePlugin[PostmortemConfig]):
                 )
             for problem in problems:
                 log.warning(str(problem))
+            for doc, file in entries:  # MkDocs would fail on a dangling link or bytes that are not UTF-8
+                if doc.meta is None and not _readable(file):
+                    files.remove(file)
         invalid = {p.path for p in problems}
         valid = [(doc, file) for doc, file in entries if doc.path not in invalid and doc.meta is not None]
         self.catalog = build_catalog(((doc, file.src_uri) for doc, file in valid), self.settings.severities)

@@ -16,6 +16,8 @@ def summary(problems: Sequence[Problem], checked: int) -> str:
     if not problems:
         return f"{checked} post-mortem{'s' if checked != 1 else ''} checked, all valid"
     files = len({p.path for p in problems})
+    if files > checked:  # a link in the folder that loops is a problem but not a post-mortem
+        return f"{len(problems)} problem{'s' if len(problems) != 1 else ''} in {files} files ({checked} post-mortems checked)"
     return (
         f"{len(problems)} problem{'s' if len(problems) != 1 else ''} in {files} of {checked} "
         f"post-mortem{'s' if checked != 1 else ''}"
