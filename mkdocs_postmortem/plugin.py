@@ -21,7 +21,7 @@ from .check import check_documents
 from .config import PostmortemConfig
 from .load import is_postmortem_name, load_file, scan_folder
 from .model import Document
-from .render import CSS_PATH, CSS_URI, PAGES, Renderer, link_mentions
+from .render import CSS_PATH, CSS_URI, PAGES, Renderer, invalid_body, link_mentions, page_meta
 from .report import summary
 from .schema import SchemaConfigError, effective_schema, make_validator
 
@@ -50,6 +50,7 @@ class PostmortemPlugin(BasePlugin[PostmortemConfig]):
         self.catalog: Catalog | None = None
         self.renderer: Renderer | None = None
         self._by_uri: dict[str, Incident] = {}
+        self._docs_by_uri: dict[str, Document] = {}  # every post-mortem, valid or not
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Defining this event makes MkDocs keep one plugin object for a whole `mkdocs serve`
@@ -67,6 +68,7 @@ class PostmortemPlugin(BasePlugin[PostmortemConfig]):
             self._validator, self._validator_key = make_validator(schema), key
             self._cache.clear()
         self.settings = settings
+        self.schema = schema
         self.root = Path(config.config_file_path).parent
         self.user_nav = config.nav is not None
         # The summary card is an admonition and anchors use attr_list: both ship with Python-Markdown.
@@ -131,6 +133,7 @@ class PostmortemPlugin(BasePlugin[PostmortemConfig]):
         self.catalog = build_catalog(((doc, file.src_uri) for doc, file in valid), self.settings.severities)
         self.renderer = Renderer.create(self.catalog, folder, self.as_of)
         self._by_uri = {i.src_uri: i for i in self.catalog.incidents.values()}
+        self._docs_by_uri = {file.src_uri: doc for doc, file in entries}
         for _, file in entries:
             file.inclusion = InclusionLevel.NOT_IN_NAV  # reached through the indexes, not the nav
         self._add_generated(files, config)
@@ -162,17 +165,25 @@ class PostmortemPlugin(BasePlugin[PostmortemConfig]):
         return [*nest_paths(others), {self.settings.nav_title: section}]
 
     def on_page_markdown(self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        doc = self._docs_by_uri.get(page.file.src_uri)
+        if doc is None:
+            return markdown
+        # Every post-mortem page, valid or not (on_invalid: warn publishes invalid ones), hands the
+        # theme and other plugins the same safe meta: see render.page_meta.
+        page.meta = page_meta(page.meta, self.schema)
         incident = self._by_uri.get(page.file.src_uri)
         if incident is None or self.renderer is None:
-            return markdown
-        # Themes print page.title and the description into <title>, <meta> and their headers without
-        # escaping (MkDocs' Jinja has no autoescape), so values from the document are escaped here.
-        page.meta["title"] = escape(f"{incident.id}: {incident.title}")
-        if incident.summary:
-            page.meta["description"] = escape(incident.summary)
+            return invalid_body(doc)
         return self.renderer.decorate(incident, markdown)
 
+    # -100: after mkdocs-rss-plugin (-75), which reads page.title in its on_page_content and escapes
+    # it itself, so the feed shows the title as written; and before any template is rendered (MkDocs
+    # runs every page's on_page_content first), since themes print page.title raw into <title>, the
+    # header, <h1>, nav and search results (MkDocs' Jinja has no autoescape).
+    @event_priority(-100)
     def on_page_content(self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        if page.file.src_uri in self._docs_by_uri and isinstance(page.meta.get("title"), str):
+            page.meta["title"] = escape(page.meta["title"])  # the one place a post-mortem's title becomes HTML
         if not self.settings.link_mentions or self.catalog is None:
             return html
         if page.file.src_uri not in self._by_uri:

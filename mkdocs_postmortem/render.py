@@ -13,6 +13,7 @@ import posixpath
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from html import escape as html_escape
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
@@ -21,6 +22,8 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
 from .catalog import INVERSE_RELATION, RELATION_WORDS, Action, ActionReport, Catalog, Incident
+from .model import Document
+from .schema import is_identifier
 
 #: The badge stylesheet, and where it goes in the built site.
 CSS_PATH = Path(__file__).parent / "assets" / "postmortem.css"
@@ -251,6 +254,56 @@ def report_rows(report: ActionReport) -> list[dict[str, Any]]:
                 }
             )
     return rows
+
+
+# --- what a post-mortem page hands to the theme and to other plugins -----------------------
+
+
+def page_meta(meta: Mapping[str, Any], schema: Mapping[str, Any]) -> dict[str, Any]:
+    """A post-mortem page's `page.meta`, safe for every theme and plugin, whether the document validated or not.
+
+    `meta` is the front matter as MkDocs read it. The decision, per kind of value (docs/plugin.md,
+    "What reaches the theme"):
+
+    - fields the schema does not know are dropped (a published invalid document must not steer the
+      theme with `template`, `hide`, `status`, `subtitle`, ...);
+    - identifier lists (`tags`, `services`) keep only the names the schema admits, which are safe
+      unescaped: Material's search and tags plugins and feed categories print them as they are;
+    - `title` becomes "ID: title" in plain text; the plugin escapes it once, in its on_page_content,
+      after mkdocs-rss-plugin (which escapes titles itself) has read it and before any template prints it;
+    - `description` is the summary as HTML (escaped once): themes print it raw into
+      `<meta name="description">`, and RSS descriptions and JSON Feed's content_html are HTML.
+    """
+    properties = schema.get("properties", {})
+    out: dict[str, Any] = {}
+    for key, value in meta.items():
+        if key not in properties or key in ("title", "summary"):
+            continue
+        if properties[key].get("items") == {"$ref": "#/$defs/identifier"}:
+            if isinstance(value, list):
+                out[key] = [v for v in value if isinstance(v, str) and v and is_identifier(v)]
+            continue
+        out[key] = value
+    ident, title, summary = meta.get("id"), meta.get("title"), meta.get("summary")
+    if isinstance(title, str) and title:
+        out["title"] = f"{ident}: {title}" if isinstance(ident, str) and ident else title
+    if isinstance(summary, str) and summary:
+        out["summary"] = summary
+        out["description"] = html_escape(summary)
+    return out
+
+
+def invalid_body(doc: Document) -> str:
+    """The Markdown an invalid post-mortem is published with (`on_invalid: warn`): its body, never its front matter.
+
+    MkDocs renders a front matter it cannot read as Markdown, markup and all; the loader knows where
+    the front matter ends. One that never ends is shown as the text it is, in a code block.
+    """
+    if doc.meta is None and doc.body_line == 1 and doc.body.lstrip("\ufeff").startswith("---"):
+        longest = max((len(run) for run in re.findall(r"`+", doc.body)), default=0)
+        fence = "`" * max(3, longest + 1)
+        return f"{fence}text\n{doc.body.rstrip()}\n{fence}\n"
+    return doc.body
 
 
 # --- mentions of incident ids in a rendered page --------------------------------

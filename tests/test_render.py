@@ -216,3 +216,26 @@ def test_markdown_escaping_keeps_relative_path_links_working(renderer: Renderer,
     header = renderer.header(catalog.incidents["INC-2025-0001"])
     assert "[Post-mortems](index.md)" in header
     assert "[checkout](services.md#checkout)" in header
+
+
+def test_page_meta_keeps_known_fields_safe_tags_a_plain_title_and_an_html_description():
+    from mkdocs_postmortem.render import page_meta
+    from mkdocs_postmortem.schema import bundled_schema
+
+    meta = {
+        "id": "INC-1",
+        "title": 'A "b" <i>',
+        "summary": "x < y & z",
+        "tags": ["ok", "zz<img src=x>", 3],
+        "services": "not a list",
+        "template": "evil.html",
+        "severity": "P1",
+    }
+    assert page_meta(meta, bundled_schema()) == {
+        "id": "INC-1",
+        "title": 'INC-1: A "b" <i>',
+        "summary": "x < y & z",
+        "description": "x &lt; y &amp; z",
+        "tags": ["ok"],
+        "severity": "P1",
+    }
