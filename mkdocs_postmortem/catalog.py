@@ -59,8 +59,10 @@ class Action:
     def is_overdue(self, as_of: dt.date) -> bool:
         return self.is_open and self.due is not None and self.due < as_of
 
-    def is_due_within(self, start: dt.date, end: dt.date) -> bool:
-        return self.is_open and self.due is not None and start <= self.due <= end
+    def is_due_within(self, as_of: dt.date, days: int) -> bool:
+        """Open and due from `as_of` to `days` days later. Counted as a difference, so a date
+        near 9999-12-31 never overflows (`as_of + timedelta` would)."""
+        return self.is_open and self.due is not None and 0 <= (self.due - as_of).days <= days
 
     @property
     def sort_key(self) -> tuple[dt.date, str, str, int]:
@@ -217,8 +219,7 @@ class Catalog:
     def action_report(self, as_of: dt.date, owner: str | None = None) -> ActionReport:
         actions = [a for a in self.actions() if owner is None or (a.owner or "").casefold() == owner.casefold()]
         overdue = sorted((a for a in actions if a.is_overdue(as_of)), key=lambda a: a.sort_key)  # most overdue first
-        horizon = as_of + dt.timedelta(days=UPCOMING_DAYS)
-        upcoming = sorted((a for a in actions if a.is_due_within(as_of, horizon)), key=lambda a: a.sort_key)
+        upcoming = sorted((a for a in actions if a.is_due_within(as_of, UPCOMING_DAYS)), key=lambda a: a.sort_key)
         return ActionReport(
             as_of=as_of,
             overdue=overdue,
@@ -300,9 +301,13 @@ def resolve_as_of(option: dt.date | None, environ: dict[str, str] | os._Environ[
     epoch = env.get("SOURCE_DATE_EPOCH")
     if epoch:
         try:
-            return dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc).date()
-        except (ValueError, OverflowError, OSError) as exc:
+            seconds = int(epoch)
+        except ValueError:
             raise ValueError(
                 f"SOURCE_DATE_EPOCH: {epoch!r} is not a Unix timestamp (whole seconds since 1970-01-01 UTC)"
-            ) from exc
+            ) from None
+        try:
+            return dt.datetime.fromtimestamp(seconds, tz=dt.timezone.utc).date()
+        except (ValueError, OverflowError, OSError):
+            raise ValueError(f"SOURCE_DATE_EPOCH: {epoch!r} is not a day between the years 1 and 9999") from None
     return dt.date.today()

@@ -83,6 +83,13 @@ AGREEMENT = {
         False,
         "src/incidents/a.md:5: severity: 'P7' is not one of P0, P1, P2, P3, P4",
     ),
+    "as_of on the last day there is": (plugin('as_of: "9999-12-31"'), {}, True, ""),
+    "SOURCE_DATE_EPOCH past the year 9999": (
+        plugin("on_invalid: error"),
+        {"SOURCE_DATE_EPOCH": "999999999999999"},
+        False,
+        "SOURCE_DATE_EPOCH: '999999999999999' is not a day between the years 1 and 9999",
+    ),
     "a bad SOURCE_DATE_EPOCH": (
         plugin("on_invalid: error"),
         {"SOURCE_DATE_EPOCH": "soon"},
@@ -222,3 +229,13 @@ def test_the_core_does_not_import_mkdocs():
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
     assert proc.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize("as_of", ["9999-12-31", "0001-01-01"])
+def test_actions_on_the_first_and_last_day_there_is(site, cli, as_of):
+    actions = f"actions:\n  - {{title: Ends, owner: Ann, due: {as_of}, status: not-started}}"
+    site("a.md", postmortem(extra=actions))
+    (site.root / "mkdocs.yml").write_text(plugin(f'as_of: "{as_of}"'))
+    result = cli(site.root, "actions", "--format", "csv")
+    assert result.exit_code == 0, result.output
+    assert f"upcoming,Ann,,{as_of},,not-started,Ends," in result.output.replace("\r", "")
