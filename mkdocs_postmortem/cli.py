@@ -337,12 +337,17 @@ def import_(files: tuple[Path, ...], out_dir: Path | None, assign_ids: bool, con
     the body, and "to fill in" names the fields the author must still fill.
     Never overwrites a file. Exits 1 when any file still needs fields filled in.
     """
-    from .importer import import_classic
+    from .importer import Vocabulary, import_classic
 
     site = _site(config_file)
+    try:
+        schema = effective_schema(site.settings, site.root)
+    except SchemaConfigError as exc:
+        raise click.UsageError(str(exc)) from exc
+    validator = make_validator(schema)
+    vocabulary = Vocabulary.from_schema(schema)  # the site's severities, id pattern and fields
     target = out_dir or site.postmortem_dir
     target.mkdir(parents=True, exist_ok=True)
-    validator = _validator(site)
     taken = [
         d.meta["id"] for d in (load_file(p) for p in find_postmortems(target)) if d.meta and isinstance(d.meta.get("id"), str)
     ]
@@ -354,10 +359,11 @@ def import_(files: tuple[Path, ...], out_dir: Path | None, assign_ids: bool, con
             click.echo(f"{_display(source)}: cannot read it ({exc}); skipped", err=True)
             incomplete += 1
             continue
-        result = import_classic(text, str(source))
+        result = import_classic(text, str(source), vocabulary=vocabulary)
         if assign_ids and "id" in result.missing and isinstance(result.meta.get("date"), str):
             year = int(result.meta["date"][:4])
-            result = import_classic(text, str(source), id_hint=next_id(site.settings.id_format, taken, year))
+            hint = next_id(site.settings.id_format, taken, year)
+            result = import_classic(text, str(source), id_hint=hint, vocabulary=vocabulary)
         ident = result.meta.get("id")
         if isinstance(ident, str):
             taken.append(ident)

@@ -15,7 +15,9 @@ import yaml
 from mkdocs_postmortem import importer
 from mkdocs_postmortem.check import check_documents
 from mkdocs_postmortem.config import default_settings
-from mkdocs_postmortem.importer import REQUIRED, UNASSIGNED, ImportResult, import_classic, parse_date, parse_minutes
+from mkdocs_postmortem.importer import ImportResult, Vocabulary, import_classic
+from mkdocs_postmortem.importer.actions import UNASSIGNED
+from mkdocs_postmortem.importer.values import parse_date, parse_minutes
 from mkdocs_postmortem.load import load_text
 from mkdocs_postmortem.schema import effective_schema, make_validator
 
@@ -23,6 +25,7 @@ FIXTURES = Path(__file__).parent / "fixtures" / "classic"
 NAMES = sorted(p.name for p in FIXTURES.glob("*.md"))
 TODAY = dt.date(2026, 1, 15)
 VALIDATOR = make_validator(effective_schema(default_settings()))
+REQUIRED = Vocabulary.default().required
 
 EXPECTED_MISSING = {
     "checkbox-actions.md": [],
@@ -590,7 +593,7 @@ def test_todo_status_and_word_priority() -> None:
     action = actions_by_title(result)["Rewrite the renewal runbook"]
     assert action["status"] == "not-started"
     assert "priority" not in action
-    assert "actions[4].priority: 'High' is not one of P0..P4; kept in the body" in result.unmapped
+    assert "actions[4].priority: 'High' is not one of P0, P1, P2, P3, P4; kept in the body" in result.unmapped
 
 
 def test_lowercase_priority_is_normalised() -> None:
@@ -668,10 +671,10 @@ def test_incident_status_line_does_not_hide_the_document_status() -> None:
 
 
 def test_internal_error_keeps_the_whole_text(monkeypatch: pytest.MonkeyPatch) -> None:
-    def broken(self: object) -> ImportResult:
+    def broken(*args: object) -> ImportResult:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(importer._Importer, "run", broken)
+    monkeypatch.setattr(importer, "convert_text", broken)
     result = import_classic("# X\r\n\r\nSome text\r\n", "a.md")
     assert result.text == "---\n{}\n---\n\n# X\n\nSome text\n"
     assert result.missing == list(REQUIRED)

@@ -88,3 +88,28 @@ def test_import_runs_as_a_subprocess(empty_site: Path, tmp_path: Path):
     )
     assert proc.returncode == 0, proc.stderr
     assert len(list((tmp_path / "o").glob("*.md"))) == 1
+
+
+def test_the_sites_severities_and_id_pattern_are_the_importers(empty_site: Path, tmp_path: Path):
+    options = '      severities: [SEV1, SEV2, SEV3, SEV4]\n      id_pattern: "^OPS-[0-9]+$"\n'
+    (empty_site / "mkdocs.yml").write_text(f"site_name: T\nplugins:\n  - postmortem:\n{options}")
+    plain, boxed = tmp_path / "plain.md", tmp_path / "boxed.md"
+    plain.write_text("# Queue stalled\n\n**Incident ID:** OPS-12\n**Date:** 2024-03-03\n**Severity:** SEV1\n")
+    boxed.write_text("# Disk\n\n**Incident ID:** OPS-13\n**Date:** 2024-03-04\n**Severity:** [ ] SEV1 [x] SEV2 [ ] SEV3\n")
+    result = invoke("import", str(plain), str(boxed))
+    assert result.exit_code == 0, result.output
+    assert "note: Severity" not in result.output and "to fill in" not in result.output
+    texts = sorted(p.read_text() for p in (empty_site / "docs" / "postmortems").glob("ops-*.md"))
+    assert ["severity: SEV1" in texts[0], "severity: SEV2" in texts[1]] == [True, True]
+    assert "**Severity:**" not in texts[0] + texts[1]  # the whole value is in the front matter
+    assert invoke("validate").output.endswith("2 post-mortems checked, all valid\n")
+
+
+def test_an_id_the_site_does_not_allow_is_noted_and_left_to_fill_in(empty_site: Path, tmp_path: Path):
+    (empty_site / "mkdocs.yml").write_text('site_name: T\nplugins:\n  - postmortem:\n      id_pattern: "^OPS-[0-9]+$"\n')
+    doc = tmp_path / "old.md"
+    doc.write_text("# Queue stalled\n\n**Incident ID:** INC-2024-0001\n**Date:** 2024-03-03\n**Severity:** P1\n")
+    result = invoke("import", str(doc))
+    assert result.exit_code == 1
+    assert "note: Incident ID: 'INC-2024-0001' does not match the id pattern ^OPS-[0-9]+$; kept in the body" in result.output
+    assert "  to fill in: id" in result.output

@@ -1,0 +1,98 @@
+"""One classic document -> front matter + body: the readers run in order, then the body is what they left.
+
+Nothing is dropped.  The body is the original text (line endings normalised
+to ``\\n``) without the lines whose whole content went into the front matter.
+Required fields the text does not state are left out (the YAML stays
+loadable without them) and named in `ImportResult.missing`; no placeholder
+value is written.  Front matter strings are kept free of control characters
+(YAML cannot carry them all); the body keeps them.  A file that already has
+front matter is returned unchanged (noted).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+import frontmatter
+
+from ..load import load_text
+from .actions import read_actions
+from .context import Context
+from .fields import read_header, read_people, read_root_cause, read_summary, read_title
+from .impact import read_impact
+from .markdown import Structure
+from .review import read_follow_up, read_review, read_status
+from .timeline import read_timing
+from .values import ordered, scrub
+from .vocabulary import Vocabulary
+
+
+@dataclass
+class ImportResult:
+    """One converted document."""
+
+    source: str  # the input path as given
+    text: str  # the converted document: '---\n' + YAML front matter + '---\n\n' + body
+    meta: dict[str, Any]  # the front matter as a dict (what was written)
+    unmapped: list[str] = field(default_factory=list)  # notes: what could not be mapped and was kept in the body
+    missing: list[str] = field(default_factory=list)  # fields the author must still fill (dotted field paths)
+
+
+def normalise(text: str) -> str:
+    return text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+
+
+def render(meta: dict[str, Any], body: str) -> str:
+    """The document: front matter written by python-frontmatter (in the order given), a blank line, the body as it is."""
+    post = frontmatter.Post("")
+    post.metadata.update(meta)
+    return frontmatter.dumps(post, sort_keys=False, width=100) + "\n\n" + body
+
+
+def convert_text(text: str, source: str, today: dt.date, id_hint: str | None, vocabulary: Vocabulary) -> ImportResult:
+    raw = normalise(text)
+    required = list(vocabulary.required)
+    if not raw.strip():
+        return ImportResult(source, render({}, ""), {}, ["the file is empty"], required)
+    existing = load_text(raw, source)
+    if existing.meta is not None:
+        note = "the file already has front matter: it was not converted"
+        return ImportResult(source, raw, existing.meta, [note], [k for k in required if k not in existing.meta])
+    ctx = Context(Structure(raw), vocabulary, source, today, id_hint)
+    read_header(ctx)
+    summary = read_summary(ctx)
+    read_title(ctx, summary)
+    if summary:
+        ctx.meta["summary"] = summary
+    read_people(ctx)
+    timing = read_timing(ctx)
+    impact = read_impact(ctx, timing)
+    read_root_cause(ctx)
+    actions = read_actions(ctx)
+    review = read_review(ctx)
+    read_status(ctx)
+    follow_up = read_follow_up(ctx)
+    for key, value in (("timing", timing), ("impact", impact), ("actions", actions), ("review", review)):
+        if value:
+            ctx.meta[key] = value
+    if follow_up:
+        ctx.meta["follow_up"] = follow_up
+    meta = scrub(ordered(ctx.meta, vocabulary.order))
+    missing = [key for key in required if key not in meta]
+    closed = vocabulary.closed_statuses
+    missing += [f"actions[{i}].due" for i, a in enumerate(actions) if "due" not in a and a["status"] not in closed]
+    return ImportResult(source, render(meta, _body(ctx)), meta, ctx.notes, missing)
+
+
+def _body(ctx: Context) -> str:
+    kept: list[str] = []
+    for i, line in enumerate(ctx.doc.lines):
+        if i in ctx.removed:
+            continue
+        if not line.text.strip() and kept and not kept[-1].strip() and (i - 1) in ctx.removed:
+            continue  # no double blank line where a line was taken out
+        kept.append(line.text)
+    body = "\n".join(kept).strip("\n")
+    return body + "\n" if body else ""
