@@ -15,6 +15,7 @@ from . import __version__
 from .catalog import build_catalog, resolve_as_of
 from .check import check_documents
 from .load import MARKDOWN_EXTENSIONS, find_postmortems, is_markdown, is_postmortem_name, load_file, scan_folder
+from .mentions import MentionIndex, link_in_markdown
 from .model import Document, Problem
 from .render import CSS_PATH, CSS_URI, PAGES, Renderer, report_rows
 from .report import ACTION_FORMATS, FORMATS
@@ -273,8 +274,8 @@ def render(out_dir: Path, as_of: dt.datetime | None, config_file: Path | None) -
     """Write the generated pages and the decorated post-mortems to OUT_DIR as plain Markdown.
 
     For engines that cannot run MkDocs plugins (Zensical, for one): point
-    their docs folder at OUT_DIR. Incident ids in the text are not linked
-    here (the plugin does that on the rendered HTML). Refuses a non-empty OUT_DIR.
+    their docs folder at OUT_DIR. Incident ids in the text are written as
+    Markdown links by the plugin's own rule (link_mentions). Refuses a non-empty OUT_DIR.
     """
     site = _site(config_file)
     if out_dir.exists() and any(out_dir.iterdir()):
@@ -292,9 +293,12 @@ def render(out_dir: Path, as_of: dt.datetime | None, config_file: Path | None) -
     day = as_of.date() if as_of else _as_of(site.settings.as_of)
     renderer = Renderer.create(catalog, folder, day)
     pages = {f"{folder}/{name}": renderer.page(name, title=site.settings.nav_title) for name in PAGES}
+    mentions = MentionIndex.of({i.id: i.src_uri for i in catalog.incidents.values()} if site.settings.link_mentions else {})
     for source, doc, uri in zip(sources, docs, uris, strict=True):
         front = source.read_text(encoding="utf-8").split("\n")[: doc.body_line - 1]  # the front matter as written
-        pages[uri] = "\n".join(front) + "\n" + renderer.decorate(catalog.incidents[doc.meta["id"]], doc.body)  # type: ignore[index]
+        incident = catalog.incidents[doc.meta["id"]]  # type: ignore[index]
+        body = link_in_markdown(renderer.decorate(incident, doc.body), mentions, uri, incident.id)
+        pages[uri] = "\n".join(front) + "\n" + body
     pages[CSS_URI] = CSS_PATH.read_text(encoding="utf-8")
     for uri, text in pages.items():
         target = out_dir / uri

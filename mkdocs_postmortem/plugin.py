@@ -20,8 +20,9 @@ from .catalog import Catalog, Incident, build_catalog, resolve_as_of
 from .check import check_documents
 from .config import PostmortemConfig
 from .load import is_postmortem_name, load_file, scan_folder
+from .mentions import MentionIndex, MentionsExtension
 from .model import Document
-from .render import CSS_PATH, CSS_URI, PAGES, Renderer, invalid_body, link_mentions, page_meta
+from .render import CSS_PATH, CSS_URI, PAGES, Renderer, invalid_body, page_meta
 from .report import summary
 from .schema import SchemaConfigError, effective_schema, make_validator
 
@@ -51,6 +52,8 @@ class PostmortemPlugin(BasePlugin[PostmortemConfig]):
         self.renderer: Renderer | None = None
         self._by_uri: dict[str, Incident] = {}
         self._docs_by_uri: dict[str, Document] = {}  # every post-mortem, valid or not
+        self._mentions: MentionsExtension | None = None  # links incident ids while a post-mortem page renders
+        self._mention_index = MentionIndex.of({})
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Defining this event makes MkDocs keep one plugin object for a whole `mkdocs serve`
@@ -76,6 +79,9 @@ class PostmortemPlugin(BasePlugin[PostmortemConfig]):
             if extension not in config.markdown_extensions:
                 config.markdown_extensions.append(extension)
         config.extra_css.append(CSS_URI)
+        self._mentions = MentionsExtension() if settings.link_mentions else None
+        if self._mentions is not None:
+            config.markdown_extensions.append(self._mentions)  # type: ignore[arg-type]
         return config
 
     def _load(self, file: File) -> Document:
@@ -134,6 +140,7 @@ class PostmortemPlugin(BasePlugin[PostmortemConfig]):
         self.renderer = Renderer.create(self.catalog, folder, self.as_of)
         self._by_uri = {i.src_uri: i for i in self.catalog.incidents.values()}
         self._docs_by_uri = {file.src_uri: doc for doc, file in entries}
+        self._mention_index = MentionIndex.of({i.id: i.src_uri for i in self.catalog.incidents.values()})
         for _, file in entries:
             file.inclusion = InclusionLevel.NOT_IN_NAV  # reached through the indexes, not the nav
         self._add_generated(files, config)
@@ -165,6 +172,8 @@ class PostmortemPlugin(BasePlugin[PostmortemConfig]):
         return [*nest_paths(others), {self.settings.nav_title: section}]
 
     def on_page_markdown(self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        if self._mentions is not None:
+            self._mentions.finder = None  # only post-mortem pages link mentions
         doc = self._docs_by_uri.get(page.file.src_uri)
         if doc is None:
             return markdown
@@ -174,6 +183,8 @@ class PostmortemPlugin(BasePlugin[PostmortemConfig]):
         incident = self._by_uri.get(page.file.src_uri)
         if incident is None or self.renderer is None:
             return invalid_body(doc)
+        if self._mentions is not None:  # the page's Markdown is rendered right after this event
+            self._mentions.finder = self._mention_index.finder(page.file.src_uri, incident.id)
         return self.renderer.decorate(incident, markdown)
 
     # -100: after mkdocs-rss-plugin (-75), which reads page.title in its on_page_content and escapes
@@ -184,21 +195,9 @@ class PostmortemPlugin(BasePlugin[PostmortemConfig]):
     def on_page_content(self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         if page.file.src_uri in self._docs_by_uri and isinstance(page.meta.get("title"), str):
             page.meta["title"] = escape(page.meta["title"])  # the one place a post-mortem's title becomes HTML
-        if not self.settings.link_mentions or self.catalog is None:
-            return html
-        if page.file.src_uri not in self._by_uri:
-            return html
-        own = self._by_uri[page.file.src_uri].id
-        incidents = self.catalog.incidents
-
-        def url_for(ident: str) -> str | None:
-            target = incidents.get(ident)
-            if target is None or ident == own:
-                return None
-            target_file = files.get_file_from_path(target.src_uri)
-            return escape(target_file.url_relative_to(page.file)) if target_file else None
-
-        return link_mentions(html, url_for)
+        if self._mentions is not None:
+            self._mentions.finder = None  # the page is rendered: Markdown rendered later by others is not this page
+        return html
 
     def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:
         if self.settings.schema:

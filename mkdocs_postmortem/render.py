@@ -11,7 +11,7 @@ import calendar
 import datetime as dt
 import posixpath
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from html import escape as html_escape
 from pathlib import Path
@@ -304,42 +304,3 @@ def invalid_body(doc: Document) -> str:
         fence = "`" * max(3, longest + 1)
         return f"{fence}text\n{doc.body.rstrip()}\n{fence}\n"
     return doc.body
-
-
-# --- mentions of incident ids in a rendered page --------------------------------
-
-_TAG_OR_TEXT = re.compile(r"(<!--.*?-->|<[^>]*>)", re.DOTALL)
-_SKIP = {"a", "code", "pre", "script", "style", "textarea", "kbd", "samp"}
-_TAG_NAME = re.compile(r"<\s*(/?)\s*([a-zA-Z][a-zA-Z0-9]*)")
-_WORD = re.compile(r"(?<![\w-])[\w]+(?:-[\w]+)*(?![\w-])")
-
-
-def link_mentions(html: str, url_for: Mapping[str, str] | Callable[[str], str | None]) -> str:
-    """Turn each mention of a known incident id into a link, outside code, pre and existing links.
-
-    `url_for` maps an id to the URL to link to (None or absent: leave as text).
-    """
-    lookup = url_for.get if isinstance(url_for, Mapping) else url_for
-    out: list[str] = []
-    skip_depth = 0
-    for piece in _TAG_OR_TEXT.split(html):
-        if not piece:
-            continue
-        if piece.startswith("<"):
-            match = _TAG_NAME.match(piece)
-            if match and match.group(2).lower() in _SKIP and not piece.rstrip().endswith("/>"):
-                skip_depth = max(skip_depth + (-1 if match.group(1) else 1), 0)
-            out.append(piece)
-            continue
-        if skip_depth:
-            out.append(piece)
-            continue
-
-        def replace(m: re.Match[str]) -> str:
-            url = lookup(m.group())
-            if not url:
-                return m.group()
-            return f'<a class="pm-mention" href="{url}">{m.group()}</a>'
-
-        out.append(_WORD.sub(replace, piece))
-    return "".join(out)

@@ -1,4 +1,4 @@
-"""The collect and render stages without MkDocs: golden pages, the overdue boundary, backlinks, mentions."""
+"""The collect and render stages without MkDocs: golden pages, the overdue boundary, backlinks."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 
 from mkdocs_postmortem.catalog import Catalog, build_catalog, resolve_as_of
 from mkdocs_postmortem.load import find_postmortems, load_file
-from mkdocs_postmortem.render import PAGES, Renderer, link_mentions, md_escape, safe_url, ticket_label, unique_slugs
+from mkdocs_postmortem.render import PAGES, Renderer, md_escape, safe_url, ticket_label, unique_slugs
 
 from .conftest import FIXTURES
 
@@ -145,26 +145,6 @@ def test_as_of_comes_from_the_option_then_source_date_epoch_then_today():
     before = dt.date.today()
     found = resolve_as_of(None, {})
     assert before <= found <= dt.date.today()  # the run may cross midnight
-
-
-def test_mentions_become_links_outside_code_and_links():
-    html = (
-        "<p>See INC-1 and INC-2, not INC-9.</p><pre><code>INC-1</code></pre>"
-        '<p><code>INC-1</code> <a href="x">INC-1</a> INC-1-suffix</p>'
-    )
-    out = link_mentions(html, {"INC-1": "../inc-1/"})
-    assert out == (
-        '<p>See <a class="pm-mention" href="../inc-1/">INC-1</a> and INC-2, not INC-9.</p><pre><code>INC-1</code></pre>'
-        '<p><code>INC-1</code> <a href="x">INC-1</a> INC-1-suffix</p>'
-    )
-
-
-def test_mentions_leave_attributes_alone():
-    html = '<p><img alt="INC-1" src="INC-1.png"> INC-1</p>'
-    assert (
-        link_mentions(html, {"INC-1": "u/"})
-        == '<p><img alt="INC-1" src="INC-1.png"> <a class="pm-mention" href="u/">INC-1</a></p>'
-    )
 
 
 @pytest.mark.parametrize(
