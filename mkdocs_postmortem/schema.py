@@ -5,16 +5,23 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import json
+import os
 import re
 import unicodedata
+from collections.abc import Iterator
 from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
+from urllib.parse import urldefrag, urljoin, urlsplit
+from urllib.request import url2pathname
 
 import yaml
 from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import SchemaError
+from referencing import Registry, Resource
+from referencing.exceptions import NoSuchAnchor, NoSuchResource, PointerToNowhere, Unresolvable
+from referencing.jsonschema import DRAFT202012
 
 from .settings import Settings
 
@@ -52,8 +59,12 @@ def effective_schema(settings: Settings, base_dir: Path | None = None) -> dict[s
 
     - `severities` replaces the severity enum;
     - `id_pattern` replaces the pattern of `id` and of referenced ids;
-    - `schema` names a JSON (or YAML) schema file whose `properties` and
-      `required` are merged over the top level of the bundled one.
+    - `schema` names a JSON (or YAML) schema extension, merged by `_merge`:
+      it may add fields, make optional fields required and add conditions
+      (`allOf`, `if`/`then`/`else`), never loosen or retype a core field.
+      Its `$ref`s resolve within the bundled schema, the extension and the
+      site's own files (under `base_dir`, the folder of mkdocs.yml); the
+      site files it refers to are embedded, so nothing is ever fetched.
     """
     schema = bundled_schema()
     props = schema["properties"]
@@ -68,13 +79,27 @@ def effective_schema(settings: Settings, base_dir: Path | None = None) -> dict[s
         for node in (props["id"], *_reference_id_schemas(schema)):
             node["pattern"] = settings.id_pattern
     if settings.schema:
-        extension = _read_extension(Path(settings.schema) if base_dir is None else base_dir / settings.schema)
-        _merge(schema, extension, settings.schema)
+        path = (Path(settings.schema) if base_dir is None else base_dir / settings.schema).resolve()
+        name = _display(path)
+        extension = _read_extension(path, name)
+        _merge(schema, extension, name)
+        _embed_site_files(schema, extension, path, (base_dir or path.parent).resolve(), name)
     try:
         Draft202012Validator.check_schema(schema)
     except SchemaError as exc:
-        raise SchemaConfigError(f"the effective schema is invalid: {exc.message}") from exc
+        where = "/".join(map(str, exc.absolute_path))
+        whose = f"schema extension {_display(Path(settings.schema))}" if settings.schema else "the effective schema"
+        raise SchemaConfigError(f"{whose} is not a valid JSON schema: {where + ': ' if where else ''}{exc.message}") from exc
+    if settings.schema:
+        _check_refs(schema, name)
     return schema
+
+
+def _display(path: Path) -> str:
+    try:
+        return os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        return str(path)
 
 
 def _reference_id_schemas(schema: dict[str, Any]) -> list[dict[str, Any]]:
@@ -82,21 +107,35 @@ def _reference_id_schemas(schema: dict[str, Any]) -> list[dict[str, Any]]:
     return [string_form, object_form["properties"]["id"]]
 
 
-def _read_extension(path: Path) -> dict[str, Any]:
+#: What an extension may hold: everything else could loosen the core schema.
+EXTENSION_KEYS = ("properties", "required", "allOf", "if", "then", "else", "$defs")
+_EXTENSION_NOTES = ("$schema", "$id", "$comment", "title", "description")
+_RULE = (
+    "an extension may add fields, make optional fields required and add conditions "
+    "(JSON Schema if/then, allOf), but never loosen or retype a core field"
+)
+
+
+def _read_document(path: Path, name: str) -> Any:
     try:
         text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise SchemaConfigError(f"schema extension {path}: cannot read it ({exc.strerror or exc})") from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise SchemaConfigError(f"schema extension {name}: cannot read it ({reason})") from exc
     try:
-        data = yaml.safe_load(text)  # YAML is a superset of JSON: either works
+        return yaml.safe_load(text)  # YAML is a superset of JSON: either works
     except yaml.YAMLError as exc:
-        raise SchemaConfigError(f"schema extension {path}: not valid JSON or YAML: {exc}") from exc
+        raise SchemaConfigError(f"schema extension {name}: not valid JSON or YAML: {exc}") from exc
+
+
+def _read_extension(path: Path, name: str) -> dict[str, Any]:
+    data = _read_document(path, name)
     if not isinstance(data, dict):
-        raise SchemaConfigError(f"schema extension {path}: expected a JSON object with 'properties'")
-    unknown = set(data) - {"$schema", "$id", "title", "description", "properties", "required"}
+        raise SchemaConfigError(f"schema extension {name}: expected a JSON object with 'properties'")
+    unknown = set(data) - {*EXTENSION_KEYS, *_EXTENSION_NOTES}
     if unknown:
         raise SchemaConfigError(
-            f"schema extension {path}: only 'properties' and 'required' are merged; remove {', '.join(sorted(unknown))}"
+            f"schema extension {name}: only {', '.join(EXTENSION_KEYS)} are merged; remove {', '.join(sorted(unknown))} ({_RULE})"
         )
     return data
 
@@ -104,13 +143,137 @@ def _read_extension(path: Path) -> dict[str, Any]:
 def _merge(schema: dict[str, Any], extension: dict[str, Any], name: str) -> None:
     props = extension.get("properties", {})
     required = extension.get("required", [])
-    if not isinstance(props, dict) or not isinstance(required, list):
-        raise SchemaConfigError(f"schema extension {name}: 'properties' must be an object and 'required' a list")
-    schema["properties"].update(copy.deepcopy(props))
-    missing = [r for r in required if r not in schema["properties"]]
+    defs = extension.get("$defs", {})
+    all_of = extension.get("allOf", [])
+    if not isinstance(props, dict) or not isinstance(required, list) or not isinstance(defs, dict):
+        raise SchemaConfigError(f"schema extension {name}: 'properties' and '$defs' must be objects and 'required' a list")
+    if not isinstance(all_of, list):
+        raise SchemaConfigError(f"schema extension {name}: 'allOf' must be a list of conditions")
+    core = schema["properties"]
+    for key, definition in props.items():
+        if key in core and definition != core[key]:
+            raise SchemaConfigError(
+                f"schema extension {name}: properties.{key} redefines the core field '{key}'; {_RULE}. "
+                f"To constrain '{key}' further, add a condition: allOf: [{{properties: {{{key}: {{...}}}}}}]"
+            )
+    for key, definition in defs.items():
+        if key in schema.get("$defs", {}) and definition != schema["$defs"][key]:
+            raise SchemaConfigError(f"schema extension {name}: $defs.{key} redefines a core definition; rename it")
+    core.update(copy.deepcopy(props))
+    missing = [r for r in required if r not in core]
     if missing:
         raise SchemaConfigError(f"schema extension {name}: required field(s) {', '.join(missing)} have no property")
     schema["required"] = list(dict.fromkeys([*schema["required"], *required]))
+    schema.setdefault("$defs", {}).update(copy.deepcopy(defs))
+    conditions = copy.deepcopy(all_of)
+    if "if" in extension or "then" in extension or "else" in extension:
+        conditions.append({k: copy.deepcopy(extension[k]) for k in ("if", "then", "else") if k in extension})
+    if conditions:
+        schema["allOf"] = [*schema.get("allOf", []), *conditions]
+
+
+# --- $ref: resolved within the bundled schema and the site's files, never fetched ---
+
+
+def _refs(node: Any) -> Iterator[dict[str, Any]]:
+    """Every subschema holding a `$ref`, depth first."""
+    if isinstance(node, dict):
+        if isinstance(node.get("$ref"), str):
+            yield node
+        for value in node.values():
+            yield from _refs(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _refs(value)
+
+
+def _merged_parts(schema: dict[str, Any], extension: dict[str, Any]) -> list[Any]:
+    """The subschemas of the effective schema that came from the extension."""
+    parts: list[Any] = [schema["properties"][k] for k in extension.get("properties", {})]
+    parts += [schema["$defs"][k] for k in extension.get("$defs", {})]
+    parts += schema.get("allOf", [])  # the bundled schema has no allOf of its own
+    return parts
+
+
+def _embed_site_files(schema: dict[str, Any], extension: dict[str, Any], path: Path, site: Path, name: str) -> None:
+    """Make the extension's `$ref`s to other site files absolute, and embed those files.
+
+    A ref to another file is written relative to the extension; merged into the bundled
+    schema it would resolve against the bundled schema's https `$id`. So it is made an
+    absolute file URI, and the file is embedded under `$defs` with that URI as its `$id`
+    (a compound schema document): validation then never retrieves anything.
+    """
+    own = path.as_uri()
+    queue: list[tuple[str, list[Any]]] = [(own, _merged_parts(schema, extension))]
+    embedded: dict[str, Any] = {}
+    while queue:
+        base, parts = queue.pop()
+        for node in (n for part in parts for n in _refs(part)):
+            ref = node["$ref"]
+            target, fragment = urldefrag(urljoin(base, ref))
+            if ref.startswith("#") or target in (base, schema["$id"]):
+                continue  # within its own document, or the bundled schema named by its $id
+            if target == own:  # the extension, named from elsewhere: it is merged into the root
+                node["$ref"] = f"{schema['$id']}#{fragment}"
+                continue
+            if urlsplit(target).scheme != "file":
+                raise SchemaConfigError(
+                    f"schema extension {name}: $ref {ref!r} points outside the bundled schema and the site's files; "
+                    "a schema is never fetched over the network: copy what it needs into the site"
+                )
+            file = Path(url2pathname(urlsplit(target).path)).resolve()
+            if not file.is_relative_to(site):
+                raise SchemaConfigError(f"schema extension {name}: $ref {ref!r} points outside the site's folder")
+            node["$ref"] = f"{target}#{fragment}" if fragment else target
+            if target not in embedded:
+                document = _read_document(file, f"{name}: $ref {ref!r}")
+                if not isinstance(document, dict):
+                    raise SchemaConfigError(f"schema extension {name}: $ref {ref!r}: expected a JSON object")
+                embedded[target] = {**document, "$id": target}
+                queue.append((target, [embedded[target]]))
+    for uri, document in sorted(embedded.items()):
+        schema["$defs"][f"site:{_display(Path(url2pathname(urlsplit(uri).path)))}"] = document
+
+
+def _check_refs(schema: dict[str, Any], name: str) -> None:
+    """Resolve every `$ref` now, so a broken one is a config error naming it, not a traceback mid-build."""
+    root = _registry().resolver_with_root(Resource.from_contents(schema, default_specification=DRAFT202012))
+
+    def walk(node: Any, resolver: Any) -> None:
+        if isinstance(node, list):
+            for value in node:
+                walk(value, resolver)
+            return
+        if not isinstance(node, dict):
+            return
+        if isinstance(node.get("$id"), str) and node is not schema:  # an embedded site file: its own base URI
+            resolver = resolver.in_subresource(Resource.from_contents(node, default_specification=DRAFT202012))
+        ref = node.get("$ref")
+        if isinstance(ref, str):
+            try:
+                resolver.lookup(ref)
+            except Unresolvable as exc:
+                raise SchemaConfigError(f"schema extension {name}: $ref {ref!r} cannot be resolved ({_why(exc)})") from None
+        for value in node.values():
+            walk(value, resolver)
+
+    walk(schema, root)
+
+
+def _why(exc: Unresolvable) -> str:
+    if isinstance(exc, PointerToNowhere):
+        return f"nothing at {exc.ref}"  # never str(exc): it prints the whole schema
+    if isinstance(exc, NoSuchAnchor):
+        return f"no anchor {exc.anchor!r}"
+    return "not part of the bundled schema or the site's files"
+
+
+def _refuse(uri: str) -> Resource[Any]:
+    raise NoSuchResource(uri)  # a schema is never fetched: everything it needs is embedded
+
+
+def _registry() -> Registry[Any]:
+    return Registry(retrieve=_refuse)  # type: ignore[call-arg]
 
 
 # --- formats -----------------------------------------------------------------
@@ -175,5 +338,8 @@ def parse_date_time(value: str) -> dt.datetime | None:
 
 
 def make_validator(schema: dict[str, Any]) -> Draft202012Validator:
-    """One compiled validator, reused for every document of a build."""
-    return Draft202012Validator(schema, format_checker=FORMAT_CHECKER)
+    """One compiled validator, reused for every document of a build.
+
+    With a registry that retrieves nothing: jsonschema's default would fetch an http `$ref`.
+    """
+    return Draft202012Validator(schema, format_checker=FORMAT_CHECKER, registry=_registry())

@@ -99,21 +99,85 @@ AGREEMENT = {
 }
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize("case", AGREEMENT, ids=list(AGREEMENT))
-def test_the_cli_and_the_build_judge_a_config_alike(case: str, tmp_path: Path) -> None:
-    config, env, passes, text = AGREEMENT[case]
-    (tmp_path / "mkdocs.yml").write_text(config)
+def judge_alike(root: Path, config: str, env: dict[str, str], passes: bool, text: str, files: dict[str, str]) -> None:
+    """Run `postmortem validate` and `mkdocs build` on one site: both pass or both fail, printing `text`."""
+    (root / "mkdocs.yml").write_text(config)
     for docs in ("docs/postmortems", "src/incidents"):
-        (tmp_path / docs).mkdir(parents=True)
-        (tmp_path / docs / "a.md").write_text(postmortem(severity="P7" if docs == "src/incidents" else "P1"))
-        (tmp_path / docs.split("/")[0] / "index.md").write_text("# Home\n")
-    cli = run_cli(tmp_path, "validate", env=env)
-    built = run_build(tmp_path, env=env)
+        (root / docs).mkdir(parents=True)
+        (root / docs / "a.md").write_text(postmortem(severity="P7" if docs == "src/incidents" else "P1"))
+        (root / docs.split("/")[0] / "index.md").write_text("# Home\n")
+    for name, content in files.items():
+        (root / name).write_text(content)
+    cli = run_cli(root, "validate", env=env)
+    built = run_build(root, env=env)
     assert (cli.returncode == 0, built.returncode == 0) == (passes, passes), (cli.stdout + cli.stderr, built.stderr)
     assert text in cli.stdout + cli.stderr
     assert text in built.stderr
     assert "Traceback" not in cli.stderr
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("case", AGREEMENT, ids=list(AGREEMENT))
+def test_the_cli_and_the_build_judge_a_config_alike(case: str, tmp_path: Path) -> None:
+    judge_alike(tmp_path, *AGREEMENT[case], files={})
+
+
+RULE = "an extension may add fields, make optional fields required and add conditions (JSON Schema if/then, allOf)"
+APPROVED = postmortem(status="approved", extra="review:\n  attendees: [Ann]")
+IF_APPROVED = '{"properties": {"status": {"const": "approved"}}, "required": ["status"]}'
+FROM_APPROVED_ON = (
+    '{"if": ' + IF_APPROVED + ', "then": {"required": ["review"], '
+    '"properties": {"review": {"required": ["date"], "description": "From approved on, the review needs its date."}}}}'
+)
+TEAMS = '{"$defs": {"team": {"type": "string", "enum": ["core", "edge"]}}}'
+
+# (extension file, a post-mortem, does it pass, text that both print, more files)
+EXTENSIONS: dict[str, tuple[str, str, bool, str, dict[str, str]]] = {
+    "a core field retyped": ('{"properties": {"date": {"type": "string"}}}', postmortem(), False, RULE, {}),
+    "a core enum widened": (
+        '{"properties": {"status": {"type": "string"}}}',
+        postmortem(),
+        False,
+        "extra.json: properties.status redefines the core field 'status'",
+        {},
+    ),
+    "an unresolvable $ref": (
+        '{"properties": {"team": {"$ref": "#/$defs/nope"}}}',
+        postmortem(),
+        False,
+        "schema extension extra.json: $ref '#/$defs/nope' cannot be resolved (nothing at /$defs/nope)",
+        {},
+    ),
+    "an http $ref": (
+        '{"properties": {"team": {"$ref": "http://127.0.0.1:9/team.json"}}}',
+        postmortem(),
+        False,
+        "a schema is never fetched over the network",
+        {},
+    ),
+    "a condition from approved on": (
+        FROM_APPROVED_ON,
+        APPROVED,
+        False,
+        "docs/postmortems/a.md:7: review.date: required field is missing; from approved on, the review needs its date.",
+        {},
+    ),
+    "a field defined in another site file": (
+        '{"properties": {"team": {"$ref": "teams.json#/$defs/team"}}, "required": ["team"]}',
+        postmortem(team="edge"),
+        True,
+        "",
+        {"teams.json": TEAMS},
+    ),
+}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("case", EXTENSIONS, ids=list(EXTENSIONS))
+def test_the_cli_and_the_build_judge_a_schema_extension_alike(case: str, tmp_path: Path) -> None:
+    extension, document, passes, text, more = EXTENSIONS[case]
+    files = {"extra.json": extension, "docs/postmortems/a.md": document, **more}
+    judge_alike(tmp_path, plugin("schema: extra.json"), {}, passes, text, files)
 
 
 @pytest.fixture

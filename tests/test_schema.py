@@ -193,3 +193,117 @@ def test_the_identifier_message_is_the_schemas_own_words():
     assert identifier["errorMessage"] == "may contain only letters, digits, spaces and - _ . + /"
     for kind in ("services", "tags"):
         assert bundled_schema()["properties"][kind]["items"] == {"$ref": "#/$defs/identifier"}
+
+
+# --- site extensions: add, require, constrain; never loosen, never fetch ---------------------------
+
+
+def extension(tmp_path: Path, content: Any, name: str = "extra.json") -> dict[str, Any]:
+    (tmp_path / name).write_text(json.dumps(content))
+    return effective_schema(replace(default_settings(), schema=name), tmp_path)
+
+
+def test_an_unresolvable_ref_names_the_file_and_the_ref_in_one_short_line(tmp_path: Path):
+    with pytest.raises(SchemaConfigError) as caught:
+        extension(tmp_path, {"properties": {"team": {"$ref": "#/$defs/teams"}}})
+    message = str(caught.value)
+    assert message.endswith("extra.json: $ref '#/$defs/teams' cannot be resolved (nothing at /$defs/teams)")
+    assert len(message) < 200  # never the whole schema
+
+
+def test_a_ref_to_a_url_is_refused_and_never_fetched(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    def no_network(*args: Any, **kwargs: Any) -> None:
+        raise AssertionError("a schema was fetched over the network")
+
+    monkeypatch.setattr("urllib.request.urlopen", no_network)
+    with pytest.raises(SchemaConfigError, match="never fetched over the network"):
+        extension(tmp_path, {"properties": {"team": {"$ref": "https://example.com/team.json"}}})
+    # and a validator made from any schema resolves nothing remote either
+    validator = make_validator({"properties": {"team": {"$ref": "https://example.com/team.json"}}})
+    with pytest.raises(Exception, match="example.com"):
+        list(validator.iter_errors({"team": "x"}))
+
+
+def test_a_ref_outside_the_site_folder_is_refused(tmp_path: Path):
+    site = tmp_path / "site"
+    site.mkdir()
+    (tmp_path / "secret.json").write_text('{"type": "string"}')
+    with pytest.raises(SchemaConfigError, match="points outside the site's folder"):
+        extension(site, {"properties": {"team": {"$ref": "../secret.json"}}})
+
+
+def test_refs_to_the_sites_own_files_are_embedded(tmp_path: Path):
+    (tmp_path / "schemas").mkdir()
+    (tmp_path / "schemas" / "teams.yml").write_text("$defs:\n  team: {$ref: '#/$defs/name'}\n  name: {enum: [core, edge]}\n")
+    schema = extension(tmp_path, {"properties": {"team": {"$ref": "schemas/teams.yml#/$defs/team"}}})
+    assert any(key.startswith("site:") for key in schema["$defs"])
+    validator = make_validator(schema)
+    assert schema_problems(load_text(postmortem(team="edge"), "x.md"), validator) == []
+    (problem,) = schema_problems(load_text(postmortem(team="egde"), "x.md"), validator)
+    assert (problem.field, problem.line) == ("team", 7)
+    assert "did you mean 'edge'?" in problem.message
+
+
+@pytest.mark.parametrize(
+    ("field", "definition"),
+    [
+        ("date", {"type": "string"}),  # the format dropped: any text would pass, and the catalog would crash
+        ("severity", {"type": "string", "enum": ["P0", "P1", "P2", "P3", "P4", "P5"]}),
+        ("actions", {"type": "array"}),
+        ("impact", {"type": "object"}),
+    ],
+)
+def test_an_extension_never_loosens_or_retypes_a_core_field(tmp_path: Path, field: str, definition: dict[str, Any]):
+    with pytest.raises(SchemaConfigError) as caught:
+        extension(tmp_path, {"properties": {field: definition}})
+    assert f"properties.{field} redefines the core field '{field}'" in str(caught.value)
+    assert "never loosen or retype a core field" in str(caught.value)
+
+
+def test_restating_a_core_field_unchanged_is_no_change(tmp_path: Path):
+    extension(tmp_path, {"properties": {"date": bundled_schema()["properties"]["date"]}})
+
+
+def test_an_extension_may_not_relax_the_whole_document(tmp_path: Path):
+    with pytest.raises(SchemaConfigError, match="remove additionalProperties"):
+        extension(tmp_path, {"additionalProperties": True})
+
+
+def test_conditions_constrain_core_fields_with_file_line_and_field(tmp_path: Path):
+    schema = extension(
+        tmp_path,
+        {
+            "allOf": [{"properties": {"summary": {"maxLength": 20}}}],
+            "if": {"properties": {"status": {"const": "approved"}}, "required": ["status"]},
+            "then": {"required": ["review"], "properties": {"review": {"required": ["date"]}}},
+        },
+    )
+    validator = make_validator(schema)
+    doc = load_text(
+        postmortem(status="approved", summary="far too long a summary for this site", extra="review:\n  attendees: [Ann]"), "x.md"
+    )
+    problems = schema_problems(doc, validator)
+    assert [(p.path, p.line, p.field) for p in problems] == [("x.md", 7, "summary"), ("x.md", 8, "review.date")]
+    draft = load_text(postmortem(summary="short"), "x.md")
+    assert schema_problems(draft, validator) == []
+
+
+def test_an_extensions_own_definitions_and_the_core_ones_resolve(tmp_path: Path):
+    schema = extension(
+        tmp_path,
+        {
+            "$defs": {"team": {"enum": ["core", "edge"]}},
+            "properties": {
+                "team": {"$ref": "#/$defs/team"},
+                "squads": {"type": "array", "items": {"$ref": "#/$defs/identifier"}},
+            },
+        },
+    )
+    validator = make_validator(schema)
+    assert schema_problems(load_text(postmortem(team="core", extra="squads: [a-team]"), "x.md"), validator) == []
+    assert [p.field for p in schema_problems(load_text(postmortem(extra="squads: ['<b>']"), "x.md"), validator)] == ["squads[0]"]
+
+
+def test_an_extension_may_not_redefine_a_core_definition(tmp_path: Path):
+    with pytest.raises(SchemaConfigError, match=r"\$defs.identifier redefines a core definition"):
+        extension(tmp_path, {"$defs": {"identifier": {"type": "string"}}})
