@@ -13,18 +13,21 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils import nest_paths
+from mkdocs.utils.templates import TemplateContext
 
 from .catalog import Catalog, Incident, build_catalog, resolve_as_of
 from .check import check_documents
 from .config import PostmortemConfig
 from .load import is_postmortem_name, load_file, scan_folder
 from .mentions import MentionIndex, MentionsExtension
-from .model import Document
+from .model import Document, Problem
 from .render import CSS_PATH, CSS_URI, PAGES, Renderer, invalid_body, page_meta
 from .report import summary
 from .schema import SchemaConfigError, effective_schema, make_validator
+from .serve import PROBLEMS_PAGE, banner, problems_page
 
 log = get_plugin_logger(__name__)
 
@@ -42,7 +45,7 @@ class PostmortemPlugin(BasePlugin[PostmortemConfig]):
     supports_multiple_instances = False
 
     def __init__(self) -> None:
-        # kept across `mkdocs serve` rebuilds: src_uri -> (digest of the file's bytes, document).
+        # kept across `mkdocs serve` rebuilds: file path -> (digest of the file's bytes, document).
         # Keyed by content, not modification time and size: an editor, `git checkout` or a copy
         # with preserved times can change a file and keep both. Reading is cheap next to parsing.
         self._cache: dict[str, tuple[bytes, Document]] = {}
@@ -54,10 +57,21 @@ class PostmortemPlugin(BasePlugin[PostmortemConfig]):
         self._docs_by_uri: dict[str, Document] = {}  # every post-mortem, valid or not
         self._mentions: MentionsExtension | None = None  # links incident ids while a post-mortem page renders
         self._mention_index = MentionIndex.of({})
+        # `mkdocs serve` shows problems in the browser and keeps serving instead of failing
+        self.serving = False
+        self._problems: list[Problem] = []
+        self._problems_by_uri: dict[str, list[Problem]] = {}
+        self._problems_file: File | None = None
+        self._checked = 0
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Defining this event makes MkDocs keep one plugin object for a whole `mkdocs serve`
         session (instead of one per rebuild), so `_cache` survives and only changed files are re-read."""
+        self.serving = command == "serve"
+
+    def on_shutdown(self) -> None:
+        # MkDocs keeps this object for the rest of the process: a later in-process build is no serve.
+        self.serving = False
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         settings = self.config.settings()
@@ -91,13 +105,14 @@ class PostmortemPlugin(BasePlugin[PostmortemConfig]):
             digest = hashlib.sha256(path.read_bytes()).digest()
         except OSError:
             return load_file(path, shown)  # reports the unreadable file as a problem
-        cached = self._cache.get(file.src_uri)
+        key = str(path)  # not src_uri: the same name under another docs_dir is another file
+        cached = self._cache.get(key)
         if cached and cached[0] == digest:
             return cached[1]
         # Read a second time by load_file: if the file changed in between, the next rebuild's
         # digest differs from the stored one and the document is loaded again.
         doc = load_file(path, shown)
-        self._cache[file.src_uri] = (digest, doc)
+        self._cache[key] = (digest, doc)
         return doc
 
     # After other plugins have added or removed files, so we see the final set.
@@ -122,7 +137,9 @@ class PostmortemPlugin(BasePlugin[PostmortemConfig]):
         docs = [doc for doc, _ in entries]
         problems = sorted([*scan.problems, *check_documents(docs, self._validator)])
         if problems:
-            if self.settings.on_invalid == "error":
+            # `mkdocs serve` must keep serving: raising here exits at startup and, on a rebuild,
+            # leaves every request hanging. It shows the problems in the pages instead.
+            if self.settings.on_invalid == "error" and not self.serving:
                 raise PluginError(
                     "postmortem: invalid post-mortems (fix them, or run `postmortem validate`):\n"
                     + "\n".join(map(str, problems))
@@ -144,6 +161,8 @@ class PostmortemPlugin(BasePlugin[PostmortemConfig]):
         for _, file in entries:
             file.inclusion = InclusionLevel.NOT_IN_NAV  # reached through the indexes, not the nav
         self._add_generated(files, config)
+        if self.serving:
+            self._add_problems_page(problems, entries, files, config)
         if not self.user_nav:
             config.nav = self._nav(files)
         return files
@@ -159,6 +178,29 @@ class PostmortemPlugin(BasePlugin[PostmortemConfig]):
             content = self.renderer.page(name, title=self.settings.nav_title)
             files.append(File.generated(config, uri, content=content))
         files.append(File.generated(config, CSS_URI, abs_src_path=str(CSS_PATH)))
+
+    def _add_problems_page(
+        self, problems: list[Problem], entries: list[tuple[Document, File]], files: Files, config: MkDocsConfig
+    ) -> None:
+        """During `mkdocs serve`: the page listing every problem (kept when there are none, so a
+        browser left on it shows "nothing to fix" after the fix instead of a 404)."""
+        # not the files removed above (unreadable): they have no page to link to
+        file_of = {doc.path: file for doc, file in entries if files.get_file_from_path(file.src_uri) is file}
+        self._checked = len(entries)
+        self._problems = problems
+        self._problems_by_uri = {}
+        for problem in problems:
+            if problem.path in file_of:
+                self._problems_by_uri.setdefault(file_of[problem.path].src_uri, []).append(problem)
+        uri = posixpath.join(self.settings.dir, PROBLEMS_PAGE)
+        existing = files.get_file_from_path(uri)
+        if existing is not None:  # a `_` name is never a post-mortem; while serving, ours wins
+            files.remove(existing)
+        page = File.generated(config, uri, content="", inclusion=InclusionLevel.NOT_IN_NAV)
+        urls = {path: file.url_relative_to(page) for path, file in file_of.items()}
+        page.content_string = problems_page(problems, len(entries), urls, self.settings.on_invalid)
+        files.append(page)
+        self._problems_file = page
 
     def _nav(self, files: Files) -> list[Any]:
         """MkDocs' default nav, with the post-mortems replaced by one section of the generated pages."""
@@ -198,6 +240,18 @@ class PostmortemPlugin(BasePlugin[PostmortemConfig]):
         if self._mentions is not None:
             self._mentions.finder = None  # the page is rendered: Markdown rendered later by others is not this page
         return html
+
+    # After the search plugin has indexed the page: the banner is for the author, not for search.
+    @event_priority(-100)
+    def on_page_context(
+        self, context: TemplateContext, /, *, page: Page, config: MkDocsConfig, nav: Navigation
+    ) -> TemplateContext:
+        target = self._problems_file
+        if self.serving and self._problems and target is not None and target is not page.file and page.content is not None:
+            url = target.url_relative_to(page.file)
+            own = self._problems_by_uri.get(page.file.src_uri, [])
+            page.content = banner(self._problems, self._checked, own, url, self.settings.on_invalid) + page.content
+        return context
 
     def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:
         if self.settings.schema:

@@ -1,0 +1,205 @@
+"""`mkdocs serve` with invalid post-mortems: the pages answer and show the problems; the build still fails.
+
+The end-to-end tests start a real `mkdocs serve` on a free port of 127.0.0.1 and
+fetch its pages over HTTP with bounded timeouts; the server is always stopped.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+from mkdocs.exceptions import Abort
+
+from mkdocs_postmortem.model import Problem
+from mkdocs_postmortem.serve import banner, problems_page
+
+from .conftest import postmortem
+
+HOSTILE_SEVERITY = '"<img src=x onerror=alert(1)>"'
+FETCH_TIMEOUT_S = 10
+REBUILD_TIMEOUT_S = 60
+
+
+# --- the HTML, without MkDocs ---------------------------------------------------------------------
+
+
+def test_the_problems_page_escapes_every_value_from_a_document():
+    problem = Problem("docs/postmortems/<a>.md", 5, "tags[0]<i>", "'<script>x</script>' is not valid")
+    page = problems_page([problem], 3, {"docs/postmortems/<a>.md": 'x"><script>'}, "error")
+    assert "<script>" not in page and "<i>" not in page and 'x">' not in page
+    assert "&lt;script&gt;x&lt;/script&gt;" in page
+    assert 'href="x&quot;&gt;&lt;script&gt;"' in page
+    assert "docs/postmortems/&lt;a&gt;.md:5" in page
+
+
+def test_the_banner_is_empty_without_problems_and_names_the_page_s_own_problems():
+    mine = Problem("docs/postmortems/a.md", 5, "severity", "'P9' is not one of P0, P1")
+    other = Problem("docs/postmortems/b.md", 1, "", "no front matter")
+    assert banner([], 2, [], "../_problems/", "error") == ""
+    own = banner([mine, other], 2, [mine], "../_problems/", "error")
+    assert "This post-mortem has 1 problem" in own and "a.md:5" in own and "b.md" not in own
+    assert 'href="../_problems/"' in own and "2 problems in 2 of 2 post-mortems" in own
+    elsewhere = banner([mine, other], 2, [], "_problems/", "warn")
+    assert "a.md:5" not in elsewhere and "2 problems in 2 of 2 post-mortems" in elsewhere
+    assert "mkdocs build --strict" in elsewhere
+
+
+# --- a serve-mode build in this process -----------------------------------------------------------
+
+
+def serve_build(root: Path) -> Path:
+    """One build as `mkdocs serve` makes it: the plugins are told the command first."""
+    config = load_config(str(root / "mkdocs.yml"), site_dir=str(root / "site"))
+    config.plugins.on_startup(command="serve", dirty=False)
+    try:
+        build(config, serve_url="http://127.0.0.1:8000/")
+    finally:
+        config.plugins.on_shutdown()  # MkDocs keeps the plugin object for the whole process
+    return root / "site"
+
+
+def page(site: Path, path: str) -> str:
+    return (site / path / "index.html").read_text()
+
+
+@pytest.mark.slow
+def test_serve_builds_every_page_with_the_problems_where_build_fails(site):
+    site("a.md", postmortem(severity="P9"))
+    site("b.md", postmortem(id="INC-2025-0002"))
+    with pytest.raises(Abort):  # `mkdocs build` fails exactly as before
+        config = load_config(str(site.root / "mkdocs.yml"), site_dir=str(site.root / "build"))
+        build(config)
+    out = serve_build(site.root)
+    assert "docs/postmortems/a.md:5</code> <code>severity</code>: &#x27;P9&#x27; is not one of" in page(out, "postmortems/a")
+    for other in ("", "postmortems/b", "postmortems/severity"):
+        assert 'class="admonition danger pm-problems"' in page(out, other)
+        assert "1 problem in 1 of 2 post-mortems" in page(out, other)
+    assert 'href="../a/"' in page(out, "postmortems/_problems")
+    assert 'class="admonition danger pm-problems"' not in page(out, "postmortems/_problems").split("<h1", 1)[0]
+    with pytest.raises(Abort):  # the serve session is over: the same plugin object fails a build again
+        build(load_config(str(site.root / "mkdocs.yml"), site_dir=str(site.root / "build")))
+
+
+@pytest.mark.slow
+def test_a_post_mortem_that_cannot_be_published_is_listed_without_a_link(site):
+    site("a.md", postmortem())
+    site("b.md", "").write_bytes(b"---\nid: \xff\n---\n")
+    out = serve_build(site.root)
+    problems = page(out, "postmortems/_problems")
+    assert "<code>docs/postmortems/b.md:2</code> not valid UTF-8" in problems
+    assert not (out / "postmortems" / "b").exists()
+
+
+@pytest.mark.slow
+def test_the_banner_is_for_the_author_not_for_search(site):
+    site("a.md", postmortem(severity="P9"))
+    out = serve_build(site.root)
+    assert "pm-problems" in page(out, "")
+    entries = json.loads((out / "search" / "search_index.json").read_text())["docs"]
+    indexed = [e for e in entries if not e["location"].startswith("postmortems/_problems/")]
+    assert {e["location"] for e in indexed} >= {"", "postmortems/a/"}
+    assert not [e["location"] for e in indexed if "is not one of" in e["text"] or "problem" in e["text"]]
+
+
+# --- a real `mkdocs serve` -------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def fetch(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=FETCH_TIMEOUT_S) as response:
+        return str(response.read().decode("utf-8"))
+
+
+def wait_for(condition: Callable[[], bool], what: str, timeout: float = REBUILD_TIMEOUT_S) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.3)
+    raise AssertionError(f"not within {timeout} s: {what}")
+
+
+@contextmanager
+def mkdocs_serve(root: Path) -> Iterator[str]:
+    """`mkdocs serve` on a free port; yields its base URL once it answers; always stops it."""
+    port = free_port()
+    log = root / "serve.log"
+    with log.open("w") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"],
+            cwd=root,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        )
+        base = f"http://127.0.0.1:{port}/"
+        try:
+
+            def answers() -> bool:
+                assert proc.poll() is None, f"mkdocs serve exited ({proc.returncode}):\n{log.read_text()}"
+                try:
+                    fetch(base)
+                except (urllib.error.URLError, ConnectionError, TimeoutError):
+                    return False
+                return True
+
+            wait_for(answers, f"mkdocs serve answers on {base}")
+            yield base
+        except BaseException:
+            print(log.read_text())  # shown by pytest on failure
+            raise
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(timeout=10)
+
+
+@pytest.mark.slow
+def test_mkdocs_serve_keeps_serving_shows_problems_and_follows_every_change(site):
+    bad = site("a.md", postmortem(severity=HOSTILE_SEVERITY))
+    other = site("b.md", postmortem(id="INC-2025-0002", title="Checkout outage"))
+    with mkdocs_serve(site.root) as base:
+        home, incident, problems = (fetch(base + p) for p in ("", "postmortems/a/", "postmortems/_problems/"))
+        for html in (home, incident, problems):
+            assert "<img src=x" not in html
+        assert "1 problem in 1 of 2 post-mortems" in home and 'href="postmortems/_problems/"' in home
+        assert "docs/postmortems/a.md:5</code> <code>severity</code>: &#x27;&lt;img src=x onerror=alert(1)&gt;&#x27;" in incident
+        assert "docs/postmortems/a.md:5" in problems and "&lt;img src=x onerror=alert(1)&gt;" in problems
+
+        bad.write_text(postmortem(severity="P2"))
+        wait_for(lambda: "pm-problems" not in fetch(base), "the banner goes once the file is fixed")
+        assert "pm-problems" not in fetch(base + "postmortems/a/")
+        assert "nothing to fix" in fetch(base + "postmortems/_problems/")
+
+        before = other.stat()
+        other.write_text(postmortem(id="INC-2025-0002", title="Checkout OUTAGE"))
+        os.utime(other, ns=(before.st_atime_ns, before.st_mtime_ns))
+        assert (other.stat().st_size, other.stat().st_mtime_ns) == (before.st_size, before.st_mtime_ns)
+        # MkDocs' watcher polls size and modification time, so it cannot see that change by itself;
+        # the next rebuild, from an edit elsewhere, must not serve the old content.
+        (site.root / "docs" / "index.md").write_text("# Home, edited\n")
+        wait_for(
+            lambda: "Checkout OUTAGE" in fetch(base + "postmortems/severity/"),
+            "a change keeping size and modification time reaches the indexes",
+        )
