@@ -220,7 +220,7 @@ def test_a_ref_to_a_url_is_refused_and_never_fetched(tmp_path: Path, monkeypatch
         extension(tmp_path, {"properties": {"team": {"$ref": "https://example.com/team.json"}}})
     # and a validator made from any schema resolves nothing remote either
     validator = make_validator({"properties": {"team": {"$ref": "https://example.com/team.json"}}})
-    with pytest.raises(Exception, match="example.com"):
+    with pytest.raises(Exception, match=r"example\.com"):
         list(validator.iter_errors({"team": "x"}))
 
 
