@@ -23,9 +23,16 @@ try:  # libyaml is several times faster; PyYAML's pure-Python loader is the fall
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
 
-#: Most nodes a front matter may expand to.  A real post-mortem has a few
-#: hundred; an alias bomb ("billion laughs") has billions.
-MAX_NODES = 20_000
+#: Most values YAML aliases may add to a front matter: what the document holds
+#: once its aliases are written out, minus what it holds as written.  Sharing a
+#: list of names through an anchor adds a handful; an alias bomb ("billion
+#: laughs") adds billions from a few lines.  A large document written out in
+#: full (10,000 actions) adds nothing and is not limited.
+MAX_ALIAS_VALUES = 10_000
+
+#: Deepest nesting of a front matter.  The format nests four levels
+#: (review.sign_off[0].name); deeper structures only strain every stage that walks them.
+MAX_DEPTH = 64
 
 _OPENING = re.compile(r"\A(?:\ufeff)?---[ \t]*\r?\n")
 _CLOSING = re.compile(r"^---[ \t]*\r?$", re.MULTILINE)
@@ -44,8 +51,71 @@ class _Loader(_BaseLoader):
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", lambda loader, node: node.value)
 
 
-class _TooLarge(Exception):
-    pass
+class _Unbounded(Exception):
+    """The node tree would be unbounded or too costly to walk: a problem at `node`."""
+
+    def __init__(self, line: int, path: FieldPath, message: str) -> None:
+        super().__init__(message)
+        self.line, self.path, self.message = line, path, message
+
+
+def _children(node: yaml.Node, path: FieldPath) -> list[tuple[yaml.Node, FieldPath, int]]:
+    """(child, its path, the line it is written on): a value is where its key is (an alias node has no line of its own)."""
+    if isinstance(node, yaml.MappingNode):
+        out: list[tuple[yaml.Node, FieldPath, int]] = []
+        for key, value in node.value:
+            name = key.value if isinstance(key, yaml.ScalarNode) else "?"
+            line = key.start_mark.line
+            out += [(key, path, line), (value, (*path, str(name)), line)]
+        return out
+    if isinstance(node, yaml.SequenceNode):
+        return [(item, (*path, index), item.start_mark.line) for index, item in enumerate(node.value)]
+    return []
+
+
+def _bound_aliases(root: yaml.Node) -> None:
+    """Raise `_Unbounded` when aliases loop or would add more than MAX_ALIAS_VALUES values, or nesting is too deep.
+
+    An alias is the very node its anchor names, so the composed tree is a graph
+    whose repeated nodes cost nothing until something walks the values.  Each
+    distinct node is measured once (what it expands to, from its children's
+    measures), so this costs as much as the document as written, however much
+    its aliases would expand.
+    """
+    size: dict[int, int] = {}  # id(node) -> values it expands to
+    repeats: dict[int, int] = {}  # id(node) -> times reached again through an alias
+    first: dict[int, tuple[int, FieldPath]] = {}
+    entered: set[int] = set()  # the nodes being measured: the ancestors of the current one
+    stack: list[tuple[yaml.Node, FieldPath, int, int, bool]] = [(root, (), root.start_mark.line, 0, False)]
+    while stack:
+        node, path, line, depth, done = stack.pop()
+        key = id(node)
+        if done:
+            entered.discard(key)
+            size[key] = 1 + sum(size[id(child)] for child, _, _ in _children(node, path))
+            continue
+        if key in size:
+            repeats[key] = repeats.get(key, 0) + 1
+            continue
+        if key in entered:
+            raise _Unbounded(line, path, "a YAML alias here refers to a value that contains it, so it never ends")
+        if depth > MAX_DEPTH:
+            raise _Unbounded(line, path[:1], f"nests deeper than {MAX_DEPTH} levels here; keep the front matter flat")
+        entered.add(key)
+        first[key] = (line, path)
+        stack.append((node, path, line, depth, True))
+        stack.extend((child, at, where, depth + 1, False) for child, at, where in reversed(_children(node, path)))
+    added = size[id(root)] - len(size)
+    if added > MAX_ALIAS_VALUES:
+        # Blame the anchored value whose repetitions cost the most: that is the line to write out.
+        worst = max(repeats, key=lambda k: repeats[k] * size[k])
+        line, path = first[worst]
+        raise _Unbounded(
+            line,
+            path,
+            f"YAML aliases repeat the value anchored here until the front matter would hold {size[id(root)]:,} values "
+            f"({added:,} more than written; at most {MAX_ALIAS_VALUES:,} are allowed): write the values out",
+        )
 
 
 def load_file(path: Path | str, display_path: str | None = None) -> Document:
@@ -138,8 +208,9 @@ def parse_front_matter(fm_text: str, doc: Document, first_line: int) -> None:
                 )
             )
             return
+        _bound_aliases(node)
         duplicates: list[tuple[FieldPath, int, int]] = []
-        _walk(node, (), doc.lines, duplicates, offset, [0])
+        _walk(node, (), doc.lines, duplicates, offset)
         if duplicates:
             for fpath, line, first in duplicates:
                 doc.problems.append(
@@ -147,15 +218,11 @@ def parse_front_matter(fm_text: str, doc: Document, first_line: int) -> None:
                 )
             return
         value = loader.construct_document(node)
-    except _TooLarge:
-        doc.problems.append(
-            Problem(
-                doc.path,
-                first_line,
-                "",
-                f"front matter expands to more than {MAX_NODES} values (YAML aliases?); write the values out",
-            )
-        )
+    except _Unbounded as exc:
+        doc.problems.append(Problem(doc.path, exc.line + 1 + offset, format_path(exc.path), exc.message))
+        return
+    except RecursionError:  # pragma: no cover - only PyYAML's pure-Python composer recurses per level
+        doc.problems.append(Problem(doc.path, first_line, "", f"the front matter nests deeper than {MAX_DEPTH} levels"))
         return
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -192,12 +259,8 @@ def _walk(
     lines: dict[FieldPath, int],
     duplicates: list[tuple[FieldPath, int, int]],
     offset: int,
-    count: list[int],
 ) -> None:
-    """Record the line of every key and item; find duplicate keys; bound the size."""
-    count[0] += 1
-    if count[0] > MAX_NODES:
-        raise _TooLarge
+    """Record the line of every key and item; find duplicate keys (after `_bound_aliases`: the walk is bounded)."""
     if isinstance(node, yaml.MappingNode):
         seen: dict[Any, int] = {}
         for key_node, value_node in node.value:
@@ -209,12 +272,12 @@ def _walk(
             else:
                 seen[key] = line
                 lines[child] = line
-            _walk(value_node, child, lines, duplicates, offset, count)
+            _walk(value_node, child, lines, duplicates, offset)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
             child = (*path, index)
             lines[child] = item.start_mark.line + 1 + offset
-            _walk(item, child, lines, duplicates, offset, count)
+            _walk(item, child, lines, duplicates, offset)
 
 
 #: The file name endings MkDocs publishes as pages (`mkdocs.utils.markdown_extensions`; a test

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from mkdocs_postmortem.load import MAX_NODES, find_postmortems, load_file, load_text
+from mkdocs_postmortem.load import MAX_ALIAS_VALUES, MAX_DEPTH, find_postmortems, load_file, load_text
 
 from .conftest import postmortem
 
@@ -102,12 +102,49 @@ def test_custom_tags_are_refused():
     assert "!include" in only_problem("---\nid: !include other.yml\n---\n").message
 
 
-def test_alias_bombs_are_bounded():
+def test_alias_bombs_are_refused_at_the_value_they_repeat():
     lines = ['a: &a ["x","x","x","x","x","x","x","x","x"]']
     for prev, name in zip("abcdefgh", "bcdefghi", strict=True):
         lines.append(f"{name}: &{name} [" + ",".join([f"*{prev}"] * 9) + "]")
     problem = only_problem("---\n" + "\n".join(lines) + "\n---\n")
-    assert str(MAX_NODES) in problem.message
+    assert (problem.line, problem.field) == (9, "h")  # h's nine repetitions in i cost the most
+    assert "YAML aliases repeat the value anchored here" in problem.message
+    assert f"at most {MAX_ALIAS_VALUES:,}" in problem.message
+
+
+def test_an_alias_inside_its_own_anchor_is_refused():
+    problem = only_problem("---\nid: INC-1\nloop: &l\n  again: *l\n---\n")
+    assert (problem.line, problem.field) == (4, "loop.again")
+    assert "refers to a value that contains it" in problem.message
+
+
+def test_deep_nesting_is_refused_at_the_line_too_deep():
+    text = "---\nid: INC-1\nx:\n" + "".join("  " * (i + 1) + f"k{i}:\n" for i in range(MAX_DEPTH + 5)) + "---\n"
+    problem = only_problem(text)
+    assert (problem.line, problem.field) == (MAX_DEPTH + 3, "x")
+    assert f"nests deeper than {MAX_DEPTH} levels" in problem.message
+
+
+def test_a_large_document_without_aliases_is_not_limited():
+    actions = "".join(f"  - {{title: Action {i}, owner: Team, due: 2025-12-01, status: in-progress}}\n" for i in range(3400))
+    doc = load_text(f"---\nid: INC-1\nactions:\n{actions}---\n", "x.md")
+    assert doc.problems == [] and doc.meta is not None and len(doc.meta["actions"]) == 3400
+    assert doc.line_of(("actions", 3399, "title")) == 3403
+
+
+def test_fifty_thousand_references_load():
+    references = "".join(f"  - INC-2025-{i:05d}\n" for i in range(50_000))
+    doc = load_text(f"---\nid: INC-1\nreferences:\n{references}---\n", "x.md")
+    assert doc.problems == [] and doc.meta is not None and len(doc.meta["references"]) == 50_000
+
+
+def test_aliases_adding_up_to_the_limit_are_allowed():
+    items = ", ".join(["x"] * 99)
+    uses = "\n".join(f"u{i}: *a" for i in range(MAX_ALIAS_VALUES // 100))  # each use adds 100 values
+    doc = load_text(f"---\na: &a [{items}]\n{uses}\n---\n", "x.md")
+    assert doc.problems == []
+    refused = load_text(f"---\na: &a [{items}]\n{uses}\nlast: *a\n---\n", "x.md")
+    assert [(p.line, p.field) for p in refused.problems] == [(2, "a")]
 
 
 def test_small_aliases_are_allowed():
