@@ -11,6 +11,7 @@ from importlib import resources
 from pathlib import Path
 
 import yaml
+from frontmatter.default_handlers import YAMLHandler
 
 SCHEMA_URL = "https://raw.githubusercontent.com/mkdocs-postmortem/mkdocs-postmortem/main/schema/postmortem.schema.json"
 
@@ -68,13 +69,15 @@ def new_postmortem(template: str, ident: str, title: str, date: dt.date, severit
     `# services:` line too), with the value's indented continuation lines;
     a field the template lacks is added after the opening `---`.
     """
-    if not template.startswith("---"):
+    handler = YAMLHandler()
+    if not handler.detect(template):
         raise ScaffoldError("the template has no front matter")
-    end = template.find("\n---", 3)
-    if end < 0:
-        raise ScaffoldError("the template's front matter is not closed")
-    lines = template[: end + 1].splitlines()
-    rest = template[end + 1 :]
+    try:
+        front, content = handler.split(template)
+    except ValueError:  # one '---' only
+        raise ScaffoldError("the template's front matter is not closed") from None
+    lines = ["---", *front.strip("\n").split("\n")]  # edited line by line: the template's comments stay
+    rest = "---\n" + content
     fields = {"id": ident, "title": title, "date": date.isoformat(), "severity": severity, "status": "draft"}
     if services:
         fields["services"] = services  # type: ignore[assignment]

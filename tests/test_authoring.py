@@ -15,7 +15,7 @@ import yaml
 from click.testing import CliRunner
 
 from mkdocs_postmortem.cli import main
-from mkdocs_postmortem.scaffold import ScaffoldError, next_id
+from mkdocs_postmortem.scaffold import ScaffoldError, new_postmortem, next_id
 
 from .conftest import postmortem
 
@@ -97,6 +97,24 @@ def test_new_refuses_an_unknown_severity(run):
 def test_new_quotes_titles_yaml_would_misread(site, run):
     path = run("new", "Outage: it's #1 <b>", "--date", "2026-01-01").output.strip()
     assert run("validate", path).exit_code == 0
+
+
+@pytest.mark.parametrize(
+    ("template", "message"),
+    [
+        ("# no front matter\n", "the template has no front matter"),
+        ("---\nid: X-1\n", "the template's front matter is not closed"),
+    ],
+)
+def test_a_template_without_closed_front_matter_is_refused(template: str, message: str):
+    with pytest.raises(ScaffoldError, match=message):
+        new_postmortem(template, "INC-2026-0001", "T", dt.date(2026, 1, 1), "P1", [])
+
+
+def test_new_keeps_the_templates_body_exactly():
+    template = "---\nid: X-1\ntitle: t  # keep me\n---\n\n## Body\n\n---\n\nA rule above, kept.\n"
+    text = new_postmortem(template, "INC-2026-0001", "Disk full", dt.date(2026, 1, 1), "P1", [])
+    assert text.endswith("title: Disk full  # keep me\n---\n\n## Body\n\n---\n\nA rule above, kept.\n")
 
 
 def test_next_id_follows_the_configured_format():

@@ -19,6 +19,7 @@ import frontmatter
 
 from ..load import load_text
 from .actions import read_actions
+from .body import body_text, drop_duplicates
 from .context import Context
 from .fields import read_header, read_people, read_root_cause, read_summary, read_title
 from .impact import read_impact
@@ -63,36 +64,26 @@ def convert_text(text: str, source: str, today: dt.date, id_hint: str | None, vo
     ctx = Context(Structure(raw), vocabulary, source, today, id_hint)
     read_header(ctx)
     summary = read_summary(ctx)
-    read_title(ctx, summary)
+    title_from_heading = read_title(ctx, summary)
     if summary:
         ctx.meta["summary"] = summary
     read_people(ctx)
     timing = read_timing(ctx)
     impact = read_impact(ctx, timing)
     read_root_cause(ctx)
-    actions = read_actions(ctx)
+    actions, action_blocks = read_actions(ctx)
     review = read_review(ctx)
-    read_status(ctx)
+    status_from = read_status(ctx)
     follow_up = read_follow_up(ctx)
     for key, value in (("timing", timing), ("impact", impact), ("actions", actions), ("review", review)):
         if value:
             ctx.meta[key] = value
     if follow_up:
         ctx.meta["follow_up"] = follow_up
+    drop_duplicates(ctx, title_from_heading, status_from, action_blocks)
     meta = scrub(ordered(ctx.meta, vocabulary.order))
     missing = [key for key in required if key not in meta]
-    closed = vocabulary.closed_statuses
-    missing += [f"actions[{i}].due" for i, a in enumerate(actions) if "due" not in a and a["status"] not in closed]
-    return ImportResult(source, render(meta, _body(ctx)), meta, ctx.notes, missing)
-
-
-def _body(ctx: Context) -> str:
-    kept: list[str] = []
-    for i, line in enumerate(ctx.doc.lines):
-        if i in ctx.removed:
-            continue
-        if not line.text.strip() and kept and not kept[-1].strip() and (i - 1) in ctx.removed:
-            continue  # no double blank line where a line was taken out
-        kept.append(line.text)
-    body = "\n".join(kept).strip("\n")
-    return body + "\n" if body else ""
+    for i, action in enumerate(actions):
+        if action["status"] not in vocabulary.closed_statuses:  # an open action needs an owner and a due date
+            missing += [f"actions[{i}].{key}" for key in ("owner", "due") if key not in action]
+    return ImportResult(source, render(meta, body_text(ctx)), meta, ctx.notes, missing)

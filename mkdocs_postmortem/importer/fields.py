@@ -13,7 +13,7 @@ import re
 from pathlib import PurePath
 
 from .context import Context, outside_review
-from .markdown import Field, Line, boxes
+from .markdown import Field, Line, boxes, only_boxes
 from .values import PLACEHOLDER, find_date, given, split_list, unwrap
 
 _NOT_HEADER = re.compile(
@@ -34,13 +34,20 @@ _DETECTION = {
 }
 
 
+#: The header's labels (normalised), as the classic template and its variants write them.
+ID_LABELS = frozenset({"incident id", "incident number", "incident no", "incident #", "id"})
+DATE_LABELS = frozenset({"date", "incident date", "date of incident"})
+SEVERITY_LABELS = frozenset({"severity", "severity level", "sev"})
+DURATION_LABELS = frozenset({"duration", "incident duration"})
+
+
 def _header(line: Line) -> bool:
     return not _NOT_HEADER.search(line.where)
 
 
 def read_header(ctx: Context) -> None:
     """`id`, `date` and `severity`; a header line whose whole value went into the front matter leaves the body."""
-    f = ctx.first({"incident id", "incident number", "incident no", "incident #", "id"}, _header)
+    f = ctx.first(ID_LABELS, _header)
     pattern = ctx.vocabulary.id_pattern
     if f is not None:
         value = given(f.value, ()).strip("`")
@@ -51,7 +58,7 @@ def read_header(ctx: Context) -> None:
             ctx.note(f"Incident ID: {value!r} does not match the id pattern {pattern.pattern}; kept in the body")
     if "id" not in ctx.meta and ctx.id_hint:
         ctx.meta["id"] = ctx.id_hint
-    f = ctx.first({"date", "incident date", "date of incident"}, _header)
+    f = ctx.first(DATE_LABELS, _header)
     if f is not None:
         value = given(f.value, ())
         found = find_date(value) if value else None
@@ -62,7 +69,7 @@ def read_header(ctx: Context) -> None:
                 ctx.remove(f)
         elif value:
             ctx.note(f"Date: {value!r} is not a date; kept in the body")
-    f = ctx.first({"severity", "severity level", "sev"}, _header)
+    f = ctx.first(SEVERITY_LABELS, _header)
     if f is not None:
         _severity(ctx, f)
 
@@ -77,8 +84,7 @@ def _severity(ctx: Context, f: Field) -> None:
         named = [known[m.group(1).lower()] for m in (words.match(t) for t in ticked) if m]
         if len(ticked) == 1 and len(named) == 1:
             ctx.meta["severity"] = named[0]
-            inline = boxes(f.value)
-            if inline and all(label.lower() in known for _, label in inline):
+            if only_boxes(f.value) and all(label.lower() in known for _, label in boxes(f.value)):
                 ctx.remove(f)
         elif not ticked:
             ctx.note("Severity: no box ticked")
@@ -119,8 +125,9 @@ def read_summary(ctx: Context) -> str:
 
 
 def read_title(ctx: Context, summary: str) -> bool:
-    """The title; True when it came from the document's own level-1 heading (or that heading is generic)."""
+    """The title; True when the document's own level-1 heading gave it or says nothing more ("Incident Post-Mortem")."""
     heading = ctx.doc.first_heading(1)
+    generic_heading = False
     if heading is not None:
         text = given(heading.text, ())
         generic = GENERIC_TITLE.fullmatch(text)
@@ -131,23 +138,24 @@ def read_title(ctx: Context, summary: str) -> bool:
         if rest:
             ctx.meta["title"] = rest
             return True
+        generic_heading = generic is not None
     f = ctx.first({"title", "incident title", "incident name"})
     if f is not None and given(f.value):
         ctx.meta["title"] = given(f.value)
-        return False
+        return generic_heading
     if summary:
         sentence = re.split(r"(?<=[.!?])\s+(?=[A-Z0-9])", summary, maxsplit=1)[0].rstrip(".")
         if len(sentence) > 120:
             sentence = sentence[:117].rsplit(" ", 1)[0] + "..."
         ctx.meta["title"] = sentence
         ctx.note("Title: the heading is generic; taken from the executive summary's first sentence")
-        return False
+        return generic_heading
     stem = PurePath(ctx.source.replace("\\", "/")).stem if ctx.source else ""
     stem = re.sub(r"\s+", " ", re.sub(r"(?<!\d)[-_]+|[-_]+(?!\d)", " ", stem)).strip()
     if stem:
         ctx.meta["title"] = stem
         ctx.note(f"Title: no specific heading or summary; taken from the file name ({stem!r})")
-    return False
+    return generic_heading
 
 
 def read_people(ctx: Context) -> None:

@@ -14,6 +14,7 @@ import re
 from typing import Any
 
 from .context import Context, outside_review
+from .fields import DURATION_LABELS
 from .markdown import Field
 from .values import HINTS, as_int, as_number, given, number, ordered, parse_minutes, split_list
 
@@ -105,7 +106,7 @@ def _duration(ctx: Context, timing: dict[str, str]) -> None:
         else:
             ctx.note(f"Duration of Impact: {value!r} is not a duration; kept in the body")
     if "duration_minutes" not in imp and not ("detected" in timing and "resolved" in timing):
-        for keys in ({"duration", "incident duration"}, {"total duration"}):
+        for keys in (DURATION_LABELS, {"total duration"}):
             f = ctx.first(keys, outside_review)
             if f is not None and (value := given(f.value)):
                 minutes = parse_minutes(value)

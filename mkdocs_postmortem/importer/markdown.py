@@ -28,6 +28,10 @@ _ATX = re.compile(r"^#{1,6}(?=\s|$)|\s+#+\s*$|^#+\s*$")
 _FIELD = re.compile(r"^\*\*(?P<label>[^*:\n]{1,60}?)\s*(?::\s*\*\*|\*\*\s*:)(?P<value>.*)$")
 
 
+def _words(text: str) -> list[str]:
+    return sorted(re.findall(r"[^\W_]+", text))
+
+
 @cache
 def _parser() -> MarkdownIt:
     return MarkdownIt("commonmark").enable("table").use(tasklists_plugin)
@@ -68,6 +72,7 @@ class Table:
     end: int  # line after the last row
     header: list[str]
     rows: list[tuple[int, list[str]]]
+    exact: bool = True  # every row's cells hold all its text (markdown-it drops cells beyond the header's)
 
 
 @dataclass
@@ -102,6 +107,11 @@ def boxes(value: str) -> list[tuple[bool, str]]:
         label = m["label"].strip().strip("|/,;").strip()
         out.append((bool(m["mark"].strip()), label))
     return out
+
+
+def only_boxes(value: str) -> bool:
+    """The value is checkboxes and their labels, nothing else (`[ ] P0 [x] P1`, not `[x] P1 (first guess)`)."""
+    return bool(_BOX.search(value)) and not _BOX.sub("", value).strip()
 
 
 class Structure:
@@ -205,7 +215,10 @@ class Structure:
                     header = row
                 else:
                     rows.append((row_line, row))
-        self.tables.append(Table(start, end, header, rows))
+        table = Table(start, end, header, rows)
+        for index, cells in rows:
+            table.exact = table.exact and _words(self.lines[index].text) == _words(" ".join(cells))
+        self.tables.append(table)
 
     def _sections(self) -> None:
         """Each line's section and sub-heading; the first level-1 heading is the document's title, not a section."""

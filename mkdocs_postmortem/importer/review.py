@@ -15,7 +15,7 @@ import re
 from typing import Any
 
 from .context import REVIEW, Context
-from .markdown import List
+from .markdown import Field, List
 from .values import given, ordered, parse_date, split_list
 
 #: Words that name each post-mortem status (the values come from the schema).
@@ -71,13 +71,24 @@ def read_review(ctx: Context) -> dict[str, Any]:
     return ordered(review, ctx.vocabulary.review_order)
 
 
-def _doc_status(ctx: Context, label: str) -> str | None:
+#: The words of the template's status boxes ("Action Items Tracked", "Lessons Shared with Team").
+_STATUS_LABEL_WORDS = frozenset(
+    re.findall(r"\S+", "draft under in review approved action actions item items tracked lesson lessons shared with the team")
+)
+
+
+def doc_status(ctx: Context, label: str) -> str | None:
     known = ctx.vocabulary.statuses
     return next((s for s, words in _STATUS_WORDS if s in known and re.search(words, label, re.IGNORECASE)), None)
 
 
-def read_status(ctx: Context) -> List | None:
-    """Set the post-mortem's status; returns the checkbox list it was read from, if any."""
+def is_status_label(ctx: Context, label: str) -> bool:
+    """A box label that names a status and says nothing else (so the box can leave the body once read)."""
+    return doc_status(ctx, label) is not None and set(re.findall(r"[^\W_]+", label.lower())) <= _STATUS_LABEL_WORDS
+
+
+def read_status(ctx: Context) -> tuple[Field, List | None] | None:
+    """Set the post-mortem's status; returns the field it was read from, and the checkbox list below it if any."""
     fallback = "Status: not stated; set to draft"
     lifecycle = ctx.vocabulary.statuses
     for f in ctx.doc.fields:
@@ -88,12 +99,12 @@ def read_status(ctx: Context) -> List | None:
             continue
         choices = ctx.doc.choices(f)
         ticked = [label for on, label in choices if on] if choices else ([given(f.value)] if given(f.value) else [])
-        statuses = {s for s in (_doc_status(ctx, t) for t in ticked) if s}
+        statuses = {s for s in (doc_status(ctx, t) for t in ticked) if s}
         if statuses:
             ctx.meta["status"] = max(statuses, key=lifecycle.index)
             if len(statuses) > 1:
                 ctx.note(f"Status: several boxes ticked; set to the furthest along ({ctx.meta['status']})")
-            return ctx.doc.checkbox_list(f)
+            return f, ctx.doc.checkbox_list(f)
         if choices and not ticked:
             fallback = "Status: no box ticked; set to draft"
         elif ticked and fallback.endswith("not stated; set to draft"):

@@ -186,6 +186,13 @@ def given(value: str, hints: Iterable[str] = HINTS) -> str:
     return v
 
 
+def says_nothing(value: str) -> bool:
+    """No word at all once the template's hints are gone: ``____``, ``-``, ``$____ (estimated)``; "TBD" says something."""
+    for hint in HINTS:
+        value = value.replace(hint, "")
+    return not re.search(r"[^\W_]", value)
+
+
 def split_list(value: str) -> list[str]:
     """Split "a, b and c" into [a, b, c]."""
     parts = re.split(r"\s*[,;]\s*|\s+and\s+|\s+&\s+", value)
