@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
 #: A path into the front matter: ("actions", 2, "due").
 FieldPath = tuple[str | int, ...]
+
+
+def slug(text: str, empty: str = "x") -> str:
+    """Letters (any script) and digits, lower case, joined by dashes: the one rule for anchors and file names.
+
+    `empty` stands in when the text has neither ("x" for an anchor, "" for a file name).
+    """
+    return re.sub(r"[\W_]+", "-", text.lower()).strip("-") or empty
 
 
 def format_path(path: FieldPath) -> str:

@@ -22,7 +22,10 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
 from .catalog import INVERSE_RELATION, RELATION_WORDS, Action, ActionReport, Catalog, Incident
-from .model import Document
+from .model import (
+    Document,
+    slug,  # anchors for services, tags and severities
+)
 from .schema import is_identifier
 
 #: The badge stylesheet, and where it goes in the built site.
@@ -57,11 +60,6 @@ def _finalize(value: object) -> object:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return value
     return md_escape(value)
-
-
-def slug(text: str) -> str:
-    """An anchor for a service, tag or severity: letters (any script) and digits, joined by dashes."""
-    return re.sub(r"[\W_]+", "-", text.lower()).strip("-") or "x"
 
 
 def unique_slugs(names: Iterable[str]) -> dict[str, str]:

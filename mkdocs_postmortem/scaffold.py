@@ -13,6 +13,8 @@ from pathlib import Path
 import yaml
 from frontmatter.default_handlers import YAMLHandler
 
+from .model import slug
+
 SCHEMA_URL = "https://raw.githubusercontent.com/mkdocs-postmortem/mkdocs-postmortem/main/schema/postmortem.schema.json"
 
 
@@ -48,7 +50,8 @@ def next_id(id_format: str, existing: Iterable[str], year: int) -> str:
 
 
 def file_name(ident: str, title: str) -> str:
-    words = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:50].strip("-")
+    """`inc-2026-0001-db-failover-failed.md`: the id, then the title's first 50 characters as a slug."""
+    words = slug(title, empty="")[:50].strip("-")
     return f"{ident.lower()}{'-' + words if words else ''}.md"
 
 

@@ -15,7 +15,7 @@ import yaml
 from click.testing import CliRunner
 
 from mkdocs_postmortem.cli import main
-from mkdocs_postmortem.scaffold import ScaffoldError, new_postmortem, next_id
+from mkdocs_postmortem.scaffold import ScaffoldError, file_name, new_postmortem, next_id
 
 from .conftest import postmortem
 
@@ -115,6 +115,12 @@ def test_new_keeps_the_templates_body_exactly():
     template = "---\nid: X-1\ntitle: t  # keep me\n---\n\n## Body\n\n---\n\nA rule above, kept.\n"
     text = new_postmortem(template, "INC-2026-0001", "Disk full", dt.date(2026, 1, 1), "P1", [])
     assert text.endswith("title: Disk full  # keep me\n---\n\n## Body\n\n---\n\nA rule above, kept.\n")
+
+
+def test_file_names_use_the_sites_one_slug_rule():
+    assert file_name("INC-2026-0001", "DB failover: it's #1 <b>") == "inc-2026-0001-db-failover-it-s-1-b.md"
+    assert file_name("INC-2026-0002", "Überweisungen fielen aus") == "inc-2026-0002-überweisungen-fielen-aus.md"
+    assert file_name("INC-2026-0003", "???") == "inc-2026-0003.md"
 
 
 def test_next_id_follows_the_configured_format():
