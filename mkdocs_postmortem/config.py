@@ -63,7 +63,7 @@ class PostmortemConfig(base.Config):
     `{year}` and `{number}` (default `INC-{year}-{number:04d}`)."""
 
     nav_title = c.Type(str, default="Post-mortems")
-    """Title of the navigation section the plugin adds when mkdocs.yml has no `nav`."""
+    """Title of the navigation section the plugin adds when the nav lists none of the generated pages."""
 
     link_mentions = c.Type(bool, default=True)
     """Turn incident ids mentioned in a post-mortem's text into links (never inside code or links)."""

@@ -15,12 +15,12 @@ from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
-from mkdocs.utils import nest_paths
 from mkdocs.utils.templates import TemplateContext
 
 from .catalog import Catalog, Incident, build_catalog, resolve_as_of
 from .check import check_documents
 from .config import PostmortemConfig
+from .generated import GeneratedFiles, add_section, dest_prefix, lists_any
 from .load import is_postmortem_name, load_file, scan_folder
 from .mentions import MentionIndex, MentionsExtension
 from .model import Document, Problem
@@ -63,6 +63,8 @@ class PostmortemPlugin(BasePlugin[PostmortemConfig]):
         self._problems_by_uri: dict[str, list[Problem]] = {}
         self._problems_file: File | None = None
         self._checked = 0
+        self._generated = GeneratedFiles()  # the generated pages' source files, outside docs_dir
+        self._generated_pages: list[tuple[str, File]] = []  # (nav title, file) of this build's pages
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Defining this event makes MkDocs keep one plugin object for a whole `mkdocs serve`
@@ -72,6 +74,7 @@ class PostmortemPlugin(BasePlugin[PostmortemConfig]):
     def on_shutdown(self) -> None:
         # MkDocs keeps this object for the rest of the process: a later in-process build is no serve.
         self.serving = False
+        self._generated.remove()
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         settings = self.config.settings()
@@ -87,7 +90,6 @@ class PostmortemPlugin(BasePlugin[PostmortemConfig]):
         self.settings = settings
         self.schema = schema
         self.root = Path(config.config_file_path).parent
-        self.user_nav = config.nav is not None
         # The summary card is an admonition and anchors use attr_list: both ship with Python-Markdown.
         for extension in ("admonition", "attr_list"):
             if extension not in config.markdown_extensions:
@@ -115,8 +117,10 @@ class PostmortemPlugin(BasePlugin[PostmortemConfig]):
         self._cache[key] = (digest, doc)
         return doc
 
-    # After other plugins have added or removed files, so we see the final set.
-    @event_priority(-50)
+    # -110: after other plugins have added, removed or moved files, so we see the final set; in
+    # particular after mkdocs-static-i18n (-100), which keeps one language's version of each page
+    # and drops files whose source is outside docs_dir, as ours is.
+    @event_priority(-110)
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         folder = self.settings.dir
         prefix = folder + "/"
@@ -160,27 +164,33 @@ class PostmortemPlugin(BasePlugin[PostmortemConfig]):
         self._mention_index = MentionIndex.of({i.id: i.src_uri for i in self.catalog.incidents.values()})
         for _, file in entries:
             file.inclusion = InclusionLevel.NOT_IN_NAV  # reached through the indexes, not the nav
-        self._add_generated(files, config)
+        self._generated.new_build()
+        prefix_dest = dest_prefix((file for _, file in entries), config)
+        self._add_generated(files, config, prefix_dest)
         if self.serving:
-            self._add_problems_page(problems, entries, files, config)
-        if not self.user_nav:
-            config.nav = self._nav(files)
+            self._add_problems_page(problems, entries, files, config, prefix_dest)
         return files
 
-    def _add_generated(self, files: Files, config: MkDocsConfig) -> None:
+    def _add_generated(self, files: Files, config: MkDocsConfig, prefix_dest: str) -> None:
         assert self.renderer is not None
-        for name in PAGES:
+        self._generated_pages = []
+        for name, (_, title) in PAGES.items():
             uri = posixpath.join(self.settings.dir, name)
-            if files.get_file_from_path(uri) is not None:
+            existing = files.get_file_from_path(uri)
+            if existing is not None:
                 if name != "index.md":
                     log.warning(f"{uri} exists in docs_dir, so the plugin does not generate its own {name}")
+                existing.inclusion = InclusionLevel.NOT_IN_NAV  # a site's own overview goes in the section too
+                self._generated_pages.append((title, existing))
                 continue
             content = self.renderer.page(name, title=self.settings.nav_title)
-            files.append(File.generated(config, uri, content=content))
+            file = self._generated.page(config, uri, content, dest_prefix=prefix_dest)
+            files.append(file)
+            self._generated_pages.append((title, file))
         files.append(File.generated(config, CSS_URI, abs_src_path=str(CSS_PATH)))
 
     def _add_problems_page(
-        self, problems: list[Problem], entries: list[tuple[Document, File]], files: Files, config: MkDocsConfig
+        self, problems: list[Problem], entries: list[tuple[Document, File]], files: Files, config: MkDocsConfig, prefix_dest: str
     ) -> None:
         """During `mkdocs serve`: the page listing every problem (kept when there are none, so a
         browser left on it shows "nothing to fix" after the fix instead of a 404)."""
@@ -196,22 +206,21 @@ class PostmortemPlugin(BasePlugin[PostmortemConfig]):
         existing = files.get_file_from_path(uri)
         if existing is not None:  # a `_` name is never a post-mortem; while serving, ours wins
             files.remove(existing)
-        page = File.generated(config, uri, content="", inclusion=InclusionLevel.NOT_IN_NAV)
+        page = self._generated.page(config, uri, "", dest_prefix=prefix_dest)
         urls = {path: file.url_relative_to(page) for path, file in file_of.items()}
-        page.content_string = problems_page(problems, len(entries), urls, self.settings.on_invalid)
+        self._generated.rewrite(page, problems_page(problems, len(entries), urls, self.settings.on_invalid))
         files.append(page)
         self._problems_file = page
 
-    def _nav(self, files: Files) -> list[Any]:
-        """MkDocs' default nav, with the post-mortems replaced by one section of the generated pages."""
-        prefix = self.settings.dir + "/"
-        others = [f.src_uri for f in files.documentation_pages() if f.inclusion.is_in_nav() and not f.src_uri.startswith(prefix)]
-        section = [
-            {title: uri}
-            for name, (_, title) in PAGES.items()
-            if files.get_file_from_path(uri := posixpath.join(self.settings.dir, name)) is not None
-        ]
-        return [*nest_paths(others), {self.settings.nav_title: section}]
+    # After MkDocs and nav plugins have built the nav (mkdocs-awesome-nav builds its own at +100;
+    # mkdocs-literate-nav sets config.nav in on_files), before mkdocs-static-i18n (-100) translates it.
+    @event_priority(-50)
+    def on_nav(self, nav: Navigation, /, *, config: MkDocsConfig, files: Files) -> Navigation:
+        """One section of the generated pages at the end of the nav, unless the nav already lists one
+        of them (mkdocs.yml's `nav`, awesome-nav's `.nav.yml`, literate-nav's `SUMMARY.md`)."""
+        if not lists_any(nav, (file for _, file in self._generated_pages)):
+            add_section(nav, self.settings.nav_title, self._generated_pages, config)
+        return nav
 
     def on_page_markdown(self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         if self._mentions is not None:

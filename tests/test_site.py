@@ -170,6 +170,24 @@ def test_a_rebuild_sees_a_change_that_keeps_size_and_modification_time(site):
     assert "Checkout OUTAGE" in html(site.root / "site", "postmortems/severity")
 
 
+def test_generated_pages_have_a_real_source_outside_docs_dir_removed_at_shutdown(site):
+    # Other plugins (mkdocs-rss-plugin, mkdocs-static-i18n) use page.file.abs_src_path like any page's.
+    site("a.md", postmortem())
+    config = load_config(str(site.root / "mkdocs.yml"), site_dir=str(site.root / "site"))
+    config.plugins.on_startup(command="build", dirty=False)
+    build(config)
+    plugin = config.plugins["postmortem"]
+    sources = [Path(file.abs_src_path) for _, file in plugin._generated_pages]
+    assert len(sources) == 6
+    docs = (site.root / "docs").resolve()
+    for source, (_, file) in zip(sources, plugin._generated_pages, strict=True):
+        assert source.is_file() and not source.resolve().is_relative_to(docs)
+        assert file.generated_by == "postmortem" and file.content_string == source.read_text()
+    assert sorted(p.name for p in docs.rglob("*")) == ["a.md", "index.md", "postmortems"]  # nothing written there
+    config.plugins.on_shutdown()
+    assert not [source for source in sources if source.exists()]
+
+
 def test_this_projects_own_documentation_builds_strict_with_the_plugin(tmp_path: Path):
     config = load_config(str(REPO / "mkdocs.yml"), site_dir=str(tmp_path / "site"), strict=True)
     build(config)

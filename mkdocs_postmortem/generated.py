@@ -1,0 +1,98 @@
+"""The plugin's generated pages, made to look like any other page to other plugins.
+
+- Each has a real source file (`abs_src_path`), written into a private folder
+  outside `docs_dir` (writing into `docs_dir` would make `mkdocs serve` rebuild
+  forever) and removed when the process ends or `mkdocs serve` stops:
+  mkdocs-rss-plugin and others open or stat `page.file.abs_src_path`.
+- They go where the post-mortems went: mkdocs-static-i18n moves another
+  language's pages under `fr/`, and the generated ones follow.
+- Their nav section is added to the `Navigation` MkDocs or a nav plugin built
+  (mkdocs-awesome-nav, mkdocs-literate-nav), never by replacing `config.nav`.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+import weakref
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.files import File, InclusionLevel
+from mkdocs.structure.nav import Navigation, Section
+from mkdocs.structure.pages import Page
+
+
+class GeneratedFiles:
+    """A private folder for the generated pages' source files; a fresh subfolder per build."""
+
+    def __init__(self) -> None:
+        self._root: Path | None = None
+        self._build: Path | None = None
+        self._count = 0
+        self._finalizer: weakref.finalize[..., GeneratedFiles] | None = None
+
+    def new_build(self) -> None:
+        """Forget the previous build's files (MkDocs has rendered them) and start a new folder."""
+        if self._root is None:
+            self._root = Path(tempfile.mkdtemp(prefix="mkdocs_postmortem_"))
+            self._finalizer = weakref.finalize(self, shutil.rmtree, self._root, ignore_errors=True)
+        if self._build is not None:
+            shutil.rmtree(self._build, ignore_errors=True)
+        self._count += 1
+        self._build = self._root / str(self._count)
+        self._build.mkdir()
+
+    def page(self, config: MkDocsConfig, uri: str, content: str, *, dest_prefix: str = "") -> File:
+        """A generated page (or asset) at `uri`, backed by a real file holding `content`."""
+        assert self._build is not None, "new_build() first"
+        path = self._build / uri
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(content, encoding="utf-8")
+        file = File.generated(config, uri, abs_src_path=str(path), inclusion=InclusionLevel.NOT_IN_NAV)
+        if dest_prefix:  # before anything reads url or abs_dest_path, which derive from dest_uri
+            file.dest_uri = dest_prefix + file.dest_uri
+        return file
+
+    def rewrite(self, file: File, content: str) -> None:
+        assert file.abs_src_path is not None
+        Path(file.abs_src_path).write_text(content, encoding="utf-8")
+
+    def remove(self) -> None:
+        if self._finalizer is not None:
+            self._finalizer()
+        self._root = self._build = self._finalizer = None
+
+
+def dest_prefix(files: Iterable[File], config: MkDocsConfig) -> str:
+    """The folder another plugin moved the given pages into ("fr/" for mkdocs-static-i18n's French
+    build), found by comparing where one of them goes with where MkDocs alone would put it."""
+    for file in files:
+        plain = File(file.src_uri, None, config.site_dir, config.use_directory_urls).dest_uri
+        if file.dest_uri != plain and file.dest_uri.endswith("/" + plain):
+            return file.dest_uri[: -len(plain)]
+        return ""
+    return ""
+
+
+def lists_any(nav: Navigation, files: Iterable[File]) -> bool:
+    wanted = {id(f) for f in files}
+    return any(id(page.file) in wanted for page in nav.pages)
+
+
+def add_section(nav: Navigation, title: str, entries: Sequence[tuple[str, File]], config: MkDocsConfig) -> None:
+    """Append a section of pages to a built nav, linked as MkDocs links its own: parents, previous and next."""
+    pages = [Page(page_title, file, config) for page_title, file in entries]
+    if not pages:
+        return
+    section = Section(title, list(pages))
+    for page in pages:
+        page.parent = section
+    previous = [nav.pages[-1] if nav.pages else None, *pages[:-1]]
+    for before, after in zip(previous, pages, strict=True):
+        after.previous_page = before
+        if before is not None:
+            before.next_page = after
+    nav.items.append(section)
+    nav.pages.extend(pages)
