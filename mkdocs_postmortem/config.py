@@ -34,6 +34,19 @@ class _Date(base.BaseConfigOption[dt.date | None]):
         raise ValidationError(f"{value!r} is not a date (expected YYYY-MM-DD, for example 2026-01-31)")
 
 
+class _Levels(c.ListOfItems[str]):
+    """Severity levels: at least one, each once (the schema's enum and the indexes use them)."""
+
+    def run_validation(self, value: object) -> list[str]:
+        levels = super().run_validation(value)
+        if not levels:
+            raise ValidationError("list at least one severity level, most severe first")
+        twice = sorted({level for level in levels if levels.count(level) > 1})
+        if twice:
+            raise ValidationError(f"{', '.join(twice)} listed more than once")
+        return levels
+
+
 class PostmortemConfig(base.Config):
     dir = c.Type(str, default="postmortems")
     """Folder of the post-mortems, relative to docs_dir. Every `.md` file in it
@@ -55,7 +68,7 @@ class PostmortemConfig(base.Config):
     """Regular expression every incident id must match. Default: the bundled
     schema's `^[A-Z][A-Z0-9]*(-[A-Z0-9]+)+$` (INC-2025-0042, SEC-12, OPS-EU-7)."""
 
-    severities = c.ListOfItems(c.Type(str), default=list(bundled_schema()["properties"]["severity"]["enum"]))
+    severities = _Levels(c.Type(str), default=list(bundled_schema()["properties"]["severity"]["enum"]))
     """Severity levels, most severe first (default: the bundled schema's, P0..P4). Indexes list them in this order."""
 
     id_format = c.Type(str, default="INC-{year}-{number:04d}")

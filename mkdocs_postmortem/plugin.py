@@ -26,7 +26,7 @@ from .mentions import MentionIndex, MentionsExtension
 from .model import Document, Problem
 from .render import CSS_PATH, CSS_URI, PAGES, Renderer, invalid_body, page_meta
 from .report import summary
-from .schema import SchemaConfigError, effective_schema, make_validator
+from .schema import SchemaConfigError, effective_schema, make_validator, site_files
 from .serve import PROBLEMS_PAGE, banner, problems_page
 
 log = get_plugin_logger(__name__)
@@ -263,6 +263,6 @@ class PostmortemPlugin(BasePlugin[PostmortemConfig]):
         return context
 
     def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:
-        if self.settings.schema:
-            server.watch(self.settings.schema)
+        for path in [self.settings.schema, *site_files(self.schema)] if self.settings.schema else []:
+            server.watch(str(path))  # the extension and the site files its $refs name
         return server

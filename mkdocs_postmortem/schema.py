@@ -235,6 +235,12 @@ def _embed_site_files(schema: dict[str, Any], extension: dict[str, Any], path: P
         schema["$defs"][f"site:{_display(Path(url2pathname(urlsplit(uri).path)))}"] = document
 
 
+def site_files(schema: dict[str, Any]) -> list[Path]:
+    """The site's own files an effective schema embeds (besides the extension): `mkdocs serve` watches them."""
+    defs = schema.get("$defs", {})
+    return [Path(url2pathname(urlsplit(d["$id"]).path)) for k, d in sorted(defs.items()) if k.startswith("site:")]
+
+
 def _check_refs(schema: dict[str, Any], name: str) -> None:
     """Resolve every `$ref` now, so a broken one is a config error naming it, not a traceback mid-build."""
     root = _registry().resolver_with_root(Resource.from_contents(schema, default_specification=DRAFT202012))

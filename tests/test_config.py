@@ -46,6 +46,8 @@ def plugin(options: str) -> str:
 # (mkdocs.yml, environment, does it pass, text that both the build and `postmortem validate` print)
 AGREEMENT = {
     "severities as a string": (plugin("severities: P0"), {}, False, "Plugin 'postmortem' option 'severities': Expected a list"),
+    "severities empty": (plugin("severities: []"), {}, False, "option 'severities': list at least one severity level"),
+    "severities repeated": (plugin("severities: [P1, P2, P1]"), {}, False, "option 'severities': P1 listed more than once"),
     "on_invalid not a choice": (
         plugin("on_invalid: maybe"),
         {},
@@ -303,3 +305,21 @@ def test_actions_on_the_first_and_last_day_there_is(site, cli, as_of):
     result = cli(site.root, "actions", "--format", "csv")
     assert result.exit_code == 0, result.output
     assert f"upcoming,Ann,,{as_of},,not-started,Ends," in result.output.replace("\r", "")
+
+
+def test_serve_watches_the_extension_and_the_site_files_it_refers_to(site):
+    from mkdocs.config import load_config
+
+    (site.root / "teams.json").write_text('{"$defs": {"team": {"enum": ["core", "edge"]}}}')
+    (site.root / "extra.json").write_text('{"properties": {"team": {"$ref": "teams.json#/$defs/team"}}}')
+    (site.root / "mkdocs.yml").write_text(plugin("schema: extra.json"))
+    config = load_config(str(site.root / "mkdocs.yml"))
+    config = config.plugins.on_config(config)
+    watched: list[str] = []
+
+    class Server:
+        def watch(self, path: str) -> None:
+            watched.append(path)
+
+    config.plugins["postmortem"].on_serve(Server(), config=config, builder=None)
+    assert sorted(Path(p).name for p in watched) == ["extra.json", "teams.json"]
