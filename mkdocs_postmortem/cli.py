@@ -17,7 +17,7 @@ from .check import check_documents
 from .load import MARKDOWN_EXTENSIONS, find_postmortems, is_markdown, is_postmortem_name, load_file, scan_folder
 from .mentions import MentionIndex, link_in_markdown
 from .model import Document, Problem
-from .render import CSS_PATH, CSS_URI, PAGES, Renderer, report_rows
+from .render import CSS_PATH, CSS_URI, PAGES, Renderer, escape_title, front_matter, page_meta, report_rows
 from .report import ACTION_FORMATS, FORMATS
 from .scaffold import ScaffoldError, file_name, init_site, new_postmortem, next_id, template_path
 from .schema import SchemaConfigError, effective_schema, make_validator
@@ -294,11 +294,15 @@ def render(out_dir: Path, as_of: dt.datetime | None, config_file: Path | None) -
     renderer = Renderer.create(catalog, folder, day)
     pages = {f"{folder}/{name}": renderer.page(name, title=site.settings.nav_title) for name in PAGES}
     mentions = MentionIndex.of({i.id: i.src_uri for i in catalog.incidents.values()} if site.settings.link_mentions else {})
-    for source, doc, uri in zip(sources, docs, uris, strict=True):
-        front = source.read_text(encoding="utf-8").split("\n")[: doc.body_line - 1]  # the front matter as written
-        incident = catalog.incidents[doc.meta["id"]]  # type: ignore[index]
+    schema = effective_schema(site.settings, site.root)
+    for doc, uri in zip(docs, uris, strict=True):
+        assert doc.meta is not None  # every document is valid here
+        incident = catalog.incidents[doc.meta["id"]]
+        # the same meta the plugin hands the theme, title escaped now: an engine without the plugin prints it raw
+        meta = page_meta(doc.meta, schema)
+        escape_title(meta)
         body = link_in_markdown(renderer.decorate(incident, doc.body), mentions, uri, incident.id)
-        pages[uri] = "\n".join(front) + "\n" + body
+        pages[uri] = front_matter(meta) + body
     pages[CSS_URI] = CSS_PATH.read_text(encoding="utf-8")
     for uri, text in pages.items():
         target = out_dir / uri

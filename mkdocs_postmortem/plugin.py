@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import os
 import posixpath
-from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +23,7 @@ from .generated import GeneratedFiles, add_section, dest_prefix, lists_any
 from .load import is_postmortem_name, load_file, scan_folder
 from .mentions import MentionIndex, MentionsExtension
 from .model import Document, Problem
-from .render import CSS_PATH, CSS_URI, PAGES, Renderer, invalid_body, page_meta
+from .render import CSS_PATH, CSS_URI, PAGES, Renderer, escape_title, invalid_body, page_meta
 from .report import summary
 from .schema import SchemaConfigError, effective_schema, make_validator, site_files
 from .serve import PROBLEMS_PAGE, banner, problems_page
@@ -244,8 +243,8 @@ class PostmortemPlugin(BasePlugin[PostmortemConfig]):
     # header, <h1>, nav and search results (MkDocs' Jinja has no autoescape).
     @event_priority(-100)
     def on_page_content(self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
-        if page.file.src_uri in self._docs_by_uri and isinstance(page.meta.get("title"), str):
-            page.meta["title"] = escape(page.meta["title"])  # the one place a post-mortem's title becomes HTML
+        if page.file.src_uri in self._docs_by_uri:
+            escape_title(page.meta)
         if self._mentions is not None:
             self._mentions.finder = None  # the page is rendered: Markdown rendered later by others is not this page
         return html

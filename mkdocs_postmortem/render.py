@@ -11,13 +11,14 @@ import calendar
 import datetime as dt
 import posixpath
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, MutableMapping
 from dataclasses import dataclass
 from html import escape as html_escape
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
 
+import yaml
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
@@ -267,28 +268,46 @@ def page_meta(meta: Mapping[str, Any], schema: Mapping[str, Any]) -> dict[str, A
       theme with `template`, `hide`, `status`, `subtitle`, ...);
     - identifier lists (`tags`, `services`) keep only the names the schema admits, which are safe
       unescaped: Material's search and tags plugins and feed categories print them as they are;
-    - `title` becomes "ID: title" in plain text; the plugin escapes it once, in its on_page_content,
-      after mkdocs-rss-plugin (which escapes titles itself) has read it and before any template prints it;
+    - `title` becomes "ID: title" in plain text; `escape_title` makes it HTML, once, after
+      mkdocs-rss-plugin (which escapes titles itself) has read it and before any template prints it;
     - `description` is the summary as HTML (escaped once): themes print it raw into
       `<meta name="description">`, and RSS descriptions and JSON Feed's content_html are HTML.
     """
     properties = schema.get("properties", {})
+    ident = meta.get("id")
     out: dict[str, Any] = {}
     for key, value in meta.items():
-        if key not in properties or key in ("title", "summary"):
+        if key not in properties:
             continue
-        if properties[key].get("items") == {"$ref": "#/$defs/identifier"}:
+        if key == "title":
+            if isinstance(value, str) and value:
+                out["title"] = f"{ident}: {value}" if isinstance(ident, str) and ident else value
+        elif key == "summary":
+            if isinstance(value, str) and value:
+                out["summary"] = value
+                out["description"] = html_escape(value)
+        elif properties[key].get("items") == {"$ref": "#/$defs/identifier"}:
             if isinstance(value, list):
                 out[key] = [v for v in value if isinstance(v, str) and v and is_identifier(v)]
-            continue
-        out[key] = value
-    ident, title, summary = meta.get("id"), meta.get("title"), meta.get("summary")
-    if isinstance(title, str) and title:
-        out["title"] = f"{ident}: {title}" if isinstance(ident, str) and ident else title
-    if isinstance(summary, str) and summary:
-        out["summary"] = summary
-        out["description"] = html_escape(summary)
+        else:
+            out[key] = value
     return out
+
+
+def escape_title(meta: MutableMapping[str, Any]) -> None:
+    """Make `page_meta`'s plain-text title the HTML themes print raw: the one place a post-mortem's title is escaped.
+
+    The plugin calls it once other plugins have read the plain title (see its on_page_content);
+    `postmortem render` calls it before writing the front matter, since an engine without the
+    plugin prints the title as it finds it.
+    """
+    if isinstance(meta.get("title"), str):
+        meta["title"] = html_escape(meta["title"])
+
+
+def front_matter(meta: Mapping[str, Any]) -> str:
+    """`meta` as a YAML front matter block, keys in their order."""
+    return "---\n" + yaml.safe_dump(dict(meta), sort_keys=False, allow_unicode=True, width=1_000_000) + "---\n\n"
 
 
 def invalid_body(doc: Document) -> str:

@@ -12,6 +12,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+import yaml
 
 from .conftest import postmortem
 from .hostile import injected
@@ -197,3 +198,37 @@ def test_an_invalid_post_mortem_hands_materials_search_no_markup(warn_sites: dic
 def test_a_front_matter_that_never_ends_is_shown_as_text(warn_site: Path):
     page = (warn_site / "postmortems" / "inc-2025-0003" / "index.html").read_text(encoding="utf-8")
     assert "title: &lt;b class=XSS&gt;x&lt;/b&gt;" in page
+
+
+# --- `postmortem render`: an engine without the plugin prints the front matter's title raw ----------------
+
+
+def test_render_writes_a_front_matter_a_theme_without_the_plugin_prints_safely(tmp_path: Path):
+    write_site(
+        tmp_path,
+        "site_name: Test\nplugins:\n  - postmortem\n",
+        **{"inc-2025-0001": postmortem(title=json.dumps(TITLE), summary=json.dumps(SUMMARY), extra="tags: [a-b, c]")},
+    )
+    env = {"NO_MKDOCS_2_WARNING": "1", "PATH": "/usr/bin:/bin"}
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs_postmortem", "render", "out"], cwd=tmp_path, capture_output=True, text=True, env=env
+    )
+    assert result.returncode == 0, result.stderr
+    (tmp_path / "plain.yml").write_text(
+        "site_name: Plain\ndocs_dir: out\ntheme: material\n"
+        "markdown_extensions: [admonition, attr_list, tables]\nplugins: [search]\n"
+    )
+    build = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "-q", "-f", "plain.yml"], cwd=tmp_path, capture_output=True, text=True, env=env
+    )
+    assert build.returncode == 0, build.stderr
+    path = tmp_path / "site" / "postmortems" / "inc-2025-0001" / "index.html"
+    assert not injected(path.read_text(encoding="utf-8"))
+    page = parse(path)
+    assert page.text["title"].startswith(f"INC-2025-0001: {TITLE} - ")
+    (description,) = [a["content"] for t, a in page.tags if t == "meta" and a.get("name") == "description"]
+    assert description == SUMMARY
+    written = (tmp_path / "out" / "postmortems" / "inc-2025-0001.md").read_text(encoding="utf-8")
+    meta = yaml.safe_load(written.split("---\n")[1])
+    assert list(meta) == ["id", "title", "date", "severity", "status", "summary", "description", "tags"]
+    assert (meta["title"], meta["tags"]) == (html.escape(f"INC-2025-0001: {TITLE}"), ["a-b", "c"])
