@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from html import escape
+from pathlib import PurePosixPath
 
 from .model import Problem
 from .report import summary
@@ -24,17 +25,25 @@ _CLASS = "admonition danger pm-problems"
 
 
 def consequence(on_invalid: str) -> str:
-    """What the problems cost outside `mkdocs serve`, by the `on_invalid` option (HTML)."""
-    if on_invalid == "error":
-        return "<code>mkdocs build</code> fails until they are fixed."
-    return "<code>mkdocs build --strict</code> fails until they are fixed; the invalid post-mortems are left out of the indexes."
+    """What the problems cost, by the `on_invalid` option (HTML)."""
+    command = "mkdocs build" if on_invalid == "error" else "mkdocs build --strict"
+    return f"<code>{command}</code> fails until they are fixed; meanwhile the invalid post-mortems are left out of the indexes."
 
 
-def _item(problem: Problem, url: str | None) -> str:
-    where = escape(f"{problem.path}:{problem.line}")
+def _item(problem: Problem, url: str | None, *, with_path: bool = True) -> str:
+    """One problem: `path:line` (what an editor opens) where it is not this page's own, else `line N`."""
+    where = escape(f"{problem.path}:{problem.line}" if with_path else f"line {problem.line}")
     where = f'<a href="{escape(url)}"><code>{where}</code></a>' if url else f"<code>{where}</code>"
     field = f"<code>{escape(problem.field)}</code>: " if problem.field else ""
     return f"<li>{where} {field}{escape(problem.message)}</li>"
+
+
+def _files(problems: Sequence[Problem], shown: int = 3) -> str:
+    """The names of the files with problems, a few of them: the reader sees at once which ones."""
+    names = list(dict.fromkeys(PurePosixPath(p.path).name for p in problems))
+    listed = ", ".join(f"<code>{escape(name)}</code>" for name in names[:shown])
+    more = len(names) - shown
+    return f"In {listed}{f' and {more} more' if more > 0 else ''}."
 
 
 def problems_page(problems: Sequence[Problem], checked: int, urls: Mapping[str, str], on_invalid: str) -> str:
@@ -62,12 +71,12 @@ def banner(problems: Sequence[Problem], checked: int, own: Sequence[Problem], pr
     link = f'<a href="{escape(problems_url)}">{"All problems" if own else "See the problems"}</a>'
     if own:
         count = f"{len(own)} problem{'s' if len(own) != 1 else ''}"
-        items = "".join(_item(p, None) for p in own)
+        items = "".join(_item(p, None, with_path=False) for p in own)
         return (
             f'<div class="{_CLASS}" role="alert"><p class="admonition-title">This post-mortem has {count}</p>'
             f"<ul>{items}</ul><p>{link} ({escape(summary(problems, checked))}). {consequence(on_invalid)}</p></div>"
         )
     return (
         f'<div class="{_CLASS}" role="alert"><p class="admonition-title">{escape(summary(problems, checked))}</p>'
-        f"<p>{consequence(on_invalid)} {link}.</p></div>"
+        f"<p>{_files(problems)} {consequence(on_invalid)} {link}.</p></div>"
     )

@@ -22,11 +22,13 @@ import pytest
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort
+from playwright.sync_api import expect, sync_playwright
 
 from mkdocs_postmortem.model import Problem
 from mkdocs_postmortem.serve import banner, problems_page
 
 from .conftest import postmortem
+from .test_browser import CHROMIUM
 
 HOSTILE_SEVERITY = '"<img src=x onerror=alert(1)>"'
 FETCH_TIMEOUT_S = 10
@@ -45,15 +47,16 @@ def test_the_problems_page_escapes_every_value_from_a_document():
     assert "docs/postmortems/&lt;a&gt;.md:5" in page
 
 
-def test_the_banner_is_empty_without_problems_and_names_the_page_s_own_problems():
+def test_the_banner_is_empty_without_problems_names_the_files_and_the_page_s_own_problems():
     mine = Problem("docs/postmortems/a.md", 5, "severity", "'P9' is not one of P0, P1")
     other = Problem("docs/postmortems/b.md", 1, "", "no front matter")
     assert banner([], 2, [], "../_problems/", "error") == ""
     own = banner([mine, other], 2, [mine], "../_problems/", "error")
-    assert "This post-mortem has 1 problem" in own and "a.md:5" in own and "b.md" not in own
+    assert "This post-mortem has 1 problem" in own and "<code>line 5</code> <code>severity</code>" in own and "b.md" not in own
     assert 'href="../_problems/"' in own and "2 problems in 2 of 2 post-mortems" in own
     elsewhere = banner([mine, other], 2, [], "_problems/", "warn")
-    assert "a.md:5" not in elsewhere and "2 problems in 2 of 2 post-mortems" in elsewhere
+    assert "2 problems in 2 of 2 post-mortems" in elsewhere and "line 5" not in elsewhere
+    assert "In <code>a.md</code>, <code>b.md</code>." in elsewhere  # which files, at a glance
     assert "mkdocs build --strict" in elsewhere
 
 
@@ -83,7 +86,7 @@ def test_serve_builds_every_page_with_the_problems_where_build_fails(site):
         config = load_config(str(site.root / "mkdocs.yml"), site_dir=str(site.root / "build"))
         build(config)
     out = serve_build(site.root)
-    assert "docs/postmortems/a.md:5</code> <code>severity</code>: &#x27;P9&#x27; is not one of" in page(out, "postmortems/a")
+    assert "<code>line 5</code> <code>severity</code>: &#x27;P9&#x27; is not one of" in page(out, "postmortems/a")
     for other in ("", "postmortems/b", "postmortems/severity"):
         assert 'class="admonition danger pm-problems"' in page(out, other)
         assert "1 problem in 1 of 2 post-mortems" in page(out, other)
@@ -184,7 +187,7 @@ def test_mkdocs_serve_keeps_serving_shows_problems_and_follows_every_change(site
         for html in (home, incident, problems):
             assert "<img src=x" not in html
         assert "1 problem in 1 of 2 post-mortems" in home and 'href="postmortems/_problems/"' in home
-        assert "docs/postmortems/a.md:5</code> <code>severity</code>: &#x27;&lt;img src=x onerror=alert(1)&gt;&#x27;" in incident
+        assert "<code>line 5</code> <code>severity</code>: &#x27;&lt;img src=x onerror=alert(1)&gt;&#x27;" in incident
         assert "docs/postmortems/a.md:5" in problems and "&lt;img src=x onerror=alert(1)&gt;" in problems
 
         bad.write_text(postmortem(severity="P2"))
@@ -203,3 +206,44 @@ def test_mkdocs_serve_keeps_serving_shows_problems_and_follows_every_change(site
             lambda: "Checkout OUTAGE" in fetch(base + "postmortems/severity/"),
             "a change keeping size and modification time reaches the indexes",
         )
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+@pytest.mark.skipif(
+    not os.environ.get("CI") and not CHROMIUM.exists(),
+    reason=f"{CHROMIUM} is missing (apt-get install chromium, or ./dev test); in CI this test always runs",
+)
+@pytest.mark.parametrize("width", [1400, 390])
+def test_a_reader_sees_the_banner_without_scrolling_and_reaches_every_problem(site, tmp_path: Path, width: int):
+    (site.root / "mkdocs.yml").write_text("site_name: T\ntheme:\n  name: material\nplugins:\n  - search\n  - postmortem\n")
+    site("a.md", postmortem(severity="P9"))
+    site("b.md", postmortem(id="INC-2025-0002"))
+    args = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
+    args += ["--disable-component-update", "--disable-sync"]
+    with mkdocs_serve(site.root) as base, sync_playwright() as p:
+        context = p.chromium.launch_persistent_context(
+            str(tmp_path / "profile"), executable_path=str(CHROMIUM), args=args, viewport={"width": width, "height": 800}
+        )
+        try:
+            context.set_default_timeout(15_000)
+            context.route(lambda url: not url.startswith(base), lambda route: route.fulfill(status=200, body=""))
+            page = context.new_page()
+            page.goto(base + "postmortems/severity/")
+            box = page.locator(".pm-problems")
+            expect(box).to_be_visible()
+            expect(box).to_contain_text("1 problem in 1 of 2 post-mortems")
+            expect(box).to_contain_text("In a.md.")
+            where = box.bounding_box()
+            assert where is not None and where["y"] + where["height"] < 800 and where["x"] + where["width"] <= width
+            box.get_by_role("link", name="See the problems").click()
+            page.wait_for_url("**/postmortems/_problems/")
+            expect(page.locator(".pm-problems li")).to_have_text(
+                "docs/postmortems/a.md:5 severity: 'P9' is not one of P0, P1, P2, P3, P4"
+            )
+            page.locator(".pm-problems li a").click()
+            page.wait_for_url("**/postmortems/a/")
+            expect(page.locator(".pm-problems")).to_contain_text("This post-mortem has 1 problem")
+            expect(page.locator(".pm-problems li")).to_have_text("line 5 severity: 'P9' is not one of P0, P1, P2, P3, P4")
+        finally:
+            context.close()
