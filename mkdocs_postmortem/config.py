@@ -53,8 +53,9 @@ class PostmortemConfig(base.Config):
     is a post-mortem, except `index.md` at its top and names starting with `_`."""
 
     schema = c.Optional(c.File(exists=True))
-    """A JSON (or YAML) schema file, relative to mkdocs.yml, whose `properties`
-    and `required` are merged over the bundled schema: a site's own fields."""
+    """A JSON (or YAML) schema extension, relative to mkdocs.yml: a site's own fields
+    (`properties`), fields it requires (`required`) and conditions (`allOf`, `if`/`then`);
+    never a looser or retyped core field (see `schema.effective_schema`)."""
 
     on_invalid = c.Choice(("error", "warn"), default="error")
     """`error` fails the build on an invalid post-mortem, listing every problem;

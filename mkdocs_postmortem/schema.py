@@ -1,4 +1,4 @@
-"""The JSON schema: the bundled one, a site's extension merged over it, and one compiled validator."""
+"""The JSON schema: the bundled one, a site's extension merged into it, and one compiled validator."""
 
 from __future__ import annotations
 
