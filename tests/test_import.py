@@ -99,6 +99,7 @@ def _template_words() -> set[str]:
     parts = re.findall(r"^#+ .*$", text, re.MULTILINE)
     parts += re.findall(r"\*\*([^*\n]+?)\*\*", text)
     parts += re.findall(r"\[[ xX]\] ([^\[\n]+)", text)
+    parts += re.findall(r"^\[([^\]\n]+)\]$", text, re.MULTILINE)  # its placeholders: "[2-3 sentence summary of ...]"
     parts += ["(from detection to resolution)", "(estimated)"]
     parts += ["due by done closed owner assignee deadline target ticket day days week month"]  # the importer's labels
     return set(words(" ".join(parts)))
@@ -196,6 +197,21 @@ def test_header_lines_in_front_matter_are_removed_from_body() -> None:
     assert "**Duration:** 60 minutes (from detection to resolution)" in body
     assert "# Incident Post-Mortem" not in body  # the headline is the title
     assert body.startswith("**Duration:** 60 minutes")  # no rule left on top
+
+
+def test_the_summary_is_shown_once_by_the_summary_card() -> None:
+    result = convert("full.md")
+    body = body_of(result)
+    assert result.meta["summary"].startswith("On December 2, 2025 at 14:30 UTC")
+    assert "On December 2, 2025" not in body and "[2-3 sentence summary" not in body
+    assert "## Executive Summary" not in body and "## Incident Details" in body
+
+
+def test_a_summary_with_more_than_the_summary_stays() -> None:
+    text = "# X\n\n## Executive Summary\n\nOur database fell over.\n\nSee also the vendor's report.\n"
+    body = body_of(import_classic(text, "a.md"))
+    assert "Our database fell over." not in body  # the card shows it
+    assert "## Executive Summary\n\nSee also the vendor's report." in body
 
 
 def test_blank_header_lines_of_the_template_leave_the_body() -> None:

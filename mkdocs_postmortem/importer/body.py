@@ -1,15 +1,16 @@
 """What stays in the body: the narrative, without what the page would otherwise show twice.
 
-The plugin renders the title, the id, date, severity and status, the
-duration and the corrective actions from the front matter.  So the body
-loses, once the front matter holds them: the document's own level-1
-headline (or a generic "Incident Post-Mortem" one), the header lines whose
-whole value went into the front matter, the template's blank header lines
-(``**Incident ID:** ____``, unticked severity boxes), the status checkboxes
-the status was read from, and the action tables and checklists that went
-into `actions` whole (with the action headings left empty by that, and a
-horizontal rule left doubled).  Everything else stays as written: no prose
-is dropped.
+The plugin renders the title, the id, date, severity and status, the summary,
+the duration and the corrective actions from the front matter.  So the body
+loses, once the front matter holds them: the document's own level-1 headline
+(or a generic "Incident Post-Mortem" one), the executive summary paragraph
+with the template's ``[2-3 sentence summary ...]`` placeholder next to it,
+the header lines whose whole value went into the front matter, the
+template's blank header lines (``**Incident ID:** ____``, unticked severity
+boxes), the status checkboxes the status was read from, and the action
+tables and checklists that went into `actions` whole (with the template's
+headings left empty by that, and a horizontal rule left doubled).
+Everything else stays as written: no prose is dropped.
 """
 
 from __future__ import annotations
@@ -18,21 +19,28 @@ import re
 
 from .context import Context
 from .fields import DATE_LABELS, DURATION_LABELS, ID_LABELS, SEVERITY_LABELS
-from .markdown import Field, List, boxes, only_boxes
+from .markdown import Field, List, Paragraph, boxes, only_boxes
 from .review import is_status_label
 from .values import says_nothing
 
-# The template's action and status headings ("Corrective Actions", "Short-Term Actions (1-2 weeks)", "Status"):
-# only these go with the actions or status boxes they held; a heading in the team's own words stays.
+# The template's action, status and summary headings ("Corrective Actions", "Short-Term Actions (1-2 weeks)",
+# "Status", "Executive Summary"): only these go with what they held; a heading in the team's own words stays.
 _ACTION_HEADING = re.compile(
     r"(?:corrective\s+)?(?:(?:immediate|short|medium|long)(?:[-\s]*term)?\s+)?actions?(?:\s+items?)?"
     r"(?:\s*\((?:completed|done|\d(?:\s*[-–]\s*\d)?\s+(?:days?|weeks?|months?))\))?"
-    r"|(?:document\s+|post[-\s]?mortem\s+)?status",
+    r"|(?:document\s+|post[-\s]?mortem\s+)?status"
+    r"|(?:executive\s+)?summary",
     re.IGNORECASE,
 )
 
 
 HEADER_LABELS = ID_LABELS | DATE_LABELS | SEVERITY_LABELS | DURATION_LABELS
+
+
+#: The classic template's own placeholder for the summary (a placeholder the team wrote is their text: it stays).
+_SUMMARY_PLACEHOLDER = re.compile(
+    r"\[\d+\s*[-–]\s*\d+ sentence summary of what happened, the impact,? and the resolution\]", re.I
+)
 
 
 def drop_duplicates(
@@ -44,6 +52,9 @@ def drop_duplicates(
         ctx.remove_lines(heading.index, heading.end)
     _header_lines(ctx)
     blocks = list(actions)
+    if ctx.summary_from is not None:  # the page's summary card says it
+        blocks.append((ctx.summary_from.start, ctx.summary_from.end))
+        blocks += _placeholders(ctx, ctx.summary_from)
     if status_from is not None:
         f, below = status_from
         labels = [item.text for item in below.items] if below is not None else [label for _, label in boxes(f.value)]
@@ -57,6 +68,18 @@ def drop_duplicates(
         ctx.remove_lines(start, end)
         emptied.update(range(start, end))
     _emptied_headings(ctx, emptied)
+
+
+def _placeholders(ctx: Context, summary: Paragraph) -> list[tuple[int, int]]:
+    """The template's ``[2-3 sentence summary ...]`` next to the summary that replaced it."""
+    section = ctx.doc.lines[summary.start].section
+    return [
+        (p.start, p.end)
+        for p in ctx.doc.paragraphs
+        if ctx.doc.lines[p.start].section == section
+        and not ctx.doc.lines[p.start].sub
+        and all(_SUMMARY_PLACEHOLDER.fullmatch(line.strip()) for line in p.lines)
+    ]
 
 
 def _header_lines(ctx: Context) -> None:
@@ -77,7 +100,7 @@ def _header_lines(ctx: Context) -> None:
 
 
 def _emptied_headings(ctx: Context, emptied: set[int]) -> None:
-    """Action and status headings whose whole section was taken out, deepest first."""
+    """Action, status and summary headings whose whole section was taken out, deepest first."""
     lines = ctx.doc.lines
     headings = ctx.doc.headings
     for n in range(len(headings) - 1, -1, -1):

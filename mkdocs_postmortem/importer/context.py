@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..schema import is_identifier
-from .markdown import Field, Line, Structure
+from .markdown import Field, Line, Paragraph, Structure
 from .values import split_list
 from .vocabulary import Vocabulary
 
@@ -33,6 +33,7 @@ class Context:
     notes: list[str] = field(default_factory=list)
     removed: set[int] = field(default_factory=set)  # lines taken out of the body: their content is in the front matter
     date: dt.date | None = None  # the incident's date, once read
+    summary_from: Paragraph | None = None  # the paragraph `summary` is, word for word
 
     def note(self, text: str) -> None:
         if text not in self.notes:

@@ -120,6 +120,8 @@ def read_summary(ctx: Context) -> str:
             continue
         text = given(" ".join(t for t in block if not PLACEHOLDER.fullmatch(t)), ())
         if text:
+            if not any(PLACEHOLDER.fullmatch(t) for t in block):
+                ctx.summary_from = paragraph
             return text
     return ""
 
