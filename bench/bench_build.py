@@ -33,10 +33,8 @@ os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
-from mkdocs_postmortem.catalog import build_catalog
-from mkdocs_postmortem.check import check_documents
+from mkdocs_postmortem import pipeline
 from mkdocs_postmortem.config import default_settings
-from mkdocs_postmortem.load import find_postmortems, load_file
 from mkdocs_postmortem.plugin import PostmortemPlugin
 from mkdocs_postmortem.render import PAGES, Renderer
 from mkdocs_postmortem.schema import effective_schema, make_validator
@@ -244,13 +242,12 @@ def mkdocs_build(config: Path) -> float:
 def core_pipeline(config: Path) -> float | None:
     """The plugin's own work, without MkDocs: load, check, collect, render every page and decoration."""
     settings = default_settings()
-    folder = config.parent / "docs" / settings.dir
-    docs = [load_file(p, str(p)) for p in find_postmortems(folder)]
-    problems = check_documents(docs, make_validator(effective_schema(settings)))
-    assert not problems, problems[:5]
-    entries = ((d, f"{settings.dir}/{Path(d.path).relative_to(folder).as_posix()}") for d in docs)
-    catalog = build_catalog(entries, settings.severities)
-    renderer = Renderer.create(catalog, settings.dir, dt.date.fromisoformat(AS_OF))
+    loaded = pipeline.load_folder(config.parent / "docs" / settings.dir, settings.dir)
+    validator = make_validator(effective_schema(settings))
+    result = pipeline.build(loaded.entries, settings, validator, problems=loaded.problems, as_of=dt.date.fromisoformat(AS_OF))
+    assert not result.problems, result.problems[:5]
+    catalog = result.catalog
+    renderer = Renderer.create(catalog, settings.dir, result.as_of)
     for name in PAGES:
         renderer.page(name, title=settings.nav_title)
     for incident in catalog.incidents.values():

@@ -5,15 +5,15 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import posixpath
 from collections.abc import Sequence
 from pathlib import Path
 
 import click
 from jsonschema import Draft202012Validator
 
-from . import __version__
-from .catalog import build_catalog, resolve_as_of
-from .check import check_documents
+from . import __version__, pipeline
+from .catalog import resolve_as_of
 from .load import MARKDOWN_EXTENSIONS, find_postmortems, is_markdown, is_postmortem_name, load_file, scan_folder
 from .mentions import MentionIndex, link_in_markdown
 from .model import Document, Problem
@@ -96,16 +96,37 @@ def _targets(paths: Sequence[Path], site: Site) -> tuple[list[Path], list[Proble
     return list(dict.fromkeys(found)), problems
 
 
-def load_site(paths: Sequence[Path], site: Site) -> tuple[list[Document], list[Document], list[Problem]]:
-    """The documents asked for, the rest of the site's post-mortems as context for references,
-    and the problems of the folder itself."""
+def load_site(paths: Sequence[Path], site: Site) -> tuple[list[pipeline.Entry], list[Document], list[Problem]]:
+    """The post-mortems asked for (each with its src_uri), the rest of the site's post-mortems as
+    context for references, and the problems of the folder itself."""
     targets, problems = _targets(paths, site)
-    docs = [load_file(p, _display(p)) for p in targets]
+    folder = site.postmortem_dir
+    base = os.path.abspath(folder)
+    entries = [
+        (load_file(p, _display(p)), posixpath.join(site.settings.dir, Path(os.path.relpath(os.path.abspath(p), base)).as_posix()))
+        for p in targets
+    ]
     context: list[Document] = []
     if paths:
         asked = {os.path.abspath(p) for p in targets}
-        context = [load_file(p, _display(p)) for p in find_postmortems(site.postmortem_dir) if os.path.abspath(p) not in asked]
-    return docs, context, problems
+        context = [load_file(p, _display(p)) for p in find_postmortems(folder) if os.path.abspath(p) not in asked]
+    return entries, context, problems
+
+
+def _build(
+    site: Site,
+    entries: Sequence[pipeline.Entry],
+    validator: Draft202012Validator,
+    *,
+    context: Sequence[Document] = (),
+    problems: Sequence[Problem] = (),
+    as_of: dt.date | None = None,
+) -> pipeline.Build:
+    """The pipeline of the build; a date it cannot settle (a bad SOURCE_DATE_EPOCH) is a usage error."""
+    try:
+        return pipeline.build(entries, site.settings, validator, context=context, problems=problems, as_of=as_of)
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from exc
 
 
 def _validator(site: Site) -> Draft202012Validator:
@@ -150,12 +171,12 @@ def validate(paths: tuple[Path, ...], fmt: str, config_file: Path | None) -> Non
     2 on a usage error (a bad option in mkdocs.yml among them).
     """
     site = _site(config_file, paths)
-    _as_of(site.settings.as_of)  # a date the build would refuse (a bad SOURCE_DATE_EPOCH) fails here too
     validator = _validator(site)
-    docs, context, problems = load_site(paths, site)
-    problems = sorted([*problems, *check_documents(docs, validator, context)])
-    click.echo(FORMATS[fmt](problems, len(docs)))
-    raise SystemExit(1 if problems else 0)
+    entries, context, problems = load_site(paths, site)
+    # a date the build would refuse (a bad SOURCE_DATE_EPOCH) fails here too
+    result = _build(site, entries, validator, context=context, problems=problems)
+    click.echo(FORMATS[fmt](result.problems, result.checked))
+    raise SystemExit(1 if result.problems else 0)
 
 
 @main.command(short_help="Print the effective JSON schema.")
@@ -223,9 +244,9 @@ def new(
             out.write(text)
     except FileExistsError as exc:
         raise click.UsageError(f"{_display(path)} already exists; nothing was written") from exc
-    problems = check_documents([load_file(path, _display(path))], _validator(site))
-    if problems:  # a bad --severity or id_pattern: say so rather than leave an invalid file unnoticed
-        click.echo(FORMATS["text"](problems, 1), err=True)
+    result = _build(site, [(load_file(path, _display(path)), path.name)], _validator(site))
+    if result.problems:  # a bad --severity or id_pattern: say so rather than leave an invalid file unnoticed
+        click.echo(FORMATS["text"](result.problems, 1), err=True)
     click.echo(_display(path))
 
 
@@ -253,14 +274,11 @@ def actions(
 ) -> None:
     """Report overdue actions and those due in the next 30 days: the site's report, in a terminal."""
     site = _site(config_file, paths)
-    docs, context, _ = load_site(paths, site)
-    problems = check_documents(docs, _validator(site), context)
-    invalid = {p.path for p in problems}
-    if invalid:
-        click.echo(f"warning: {len(invalid)} invalid post-mortem(s) left out; run 'postmortem validate'", err=True)
-    day = as_of.date() if as_of else _as_of(site.settings.as_of)
-    catalog = build_catalog(((d, d.path) for d in docs if d.path not in invalid and d.meta), site.settings.severities)
-    report = catalog.action_report(day, owner=owner)
+    entries, context, _ = load_site(paths, site)
+    result = _build(site, entries, _validator(site), context=context, as_of=as_of.date() if as_of else None)
+    if result.left_out:
+        click.echo(f"warning: {len(result.left_out)} invalid post-mortem(s) left out; run 'postmortem validate'", err=True)
+    report = result.catalog.action_report(result.as_of, owner=owner)
     rows = [r for r in report_rows(report) if not overdue or r["state"] == "overdue"]
     click.echo(ACTION_FORMATS[fmt](rows, report), nl=fmt != "csv")
     raise SystemExit(1 if fail_on_overdue and report.overdue else 0)
@@ -280,22 +298,18 @@ def render(out_dir: Path, as_of: dt.datetime | None, config_file: Path | None) -
     site = _site(config_file)
     if out_dir.exists() and any(out_dir.iterdir()):
         raise click.UsageError(f"{_display(out_dir)} is not empty; choose a new folder (nothing was written)")
-    folder = site.settings.dir.strip("/")
-    scan = scan_folder(site.postmortem_dir, _display)
-    sources = scan.files
-    docs = [load_file(p, _display(p)) for p in sources]
-    problems = sorted([*scan.problems, *check_documents(docs, _validator(site))])
-    if problems:
-        click.echo(FORMATS["text"](problems, len(docs)), err=True)
+    folder = site.settings.dir
+    loaded = pipeline.load_folder(site.postmortem_dir, folder, _display)
+    result = _build(site, loaded.entries, _validator(site), problems=loaded.problems, as_of=as_of.date() if as_of else None)
+    if result.problems:
+        click.echo(FORMATS["text"](result.problems, result.checked), err=True)
         raise SystemExit(1)
-    uris = [f"{folder}/{p.relative_to(site.postmortem_dir).as_posix()}" for p in sources]
-    catalog = build_catalog(zip(docs, uris, strict=True), site.settings.severities)
-    day = as_of.date() if as_of else _as_of(site.settings.as_of)
-    renderer = Renderer.create(catalog, folder, day)
+    catalog = result.catalog
+    renderer = Renderer.create(catalog, folder, result.as_of)
     pages = {f"{folder}/{name}": renderer.page(name, title=site.settings.nav_title) for name in PAGES}
     mentions = MentionIndex.of({i.id: i.src_uri for i in catalog.incidents.values()} if site.settings.link_mentions else {})
     schema = effective_schema(site.settings, site.root)
-    for doc, uri in zip(docs, uris, strict=True):
+    for doc, uri in loaded.entries:
         assert doc.meta is not None  # every document is valid here
         incident = catalog.incidents[doc.meta["id"]]
         # the same meta the plugin hands the theme, title escaped now: an engine without the plugin prints it raw
@@ -384,7 +398,7 @@ def import_(files: tuple[Path, ...], out_dir: Path | None, assign_ids: bool, con
             click.echo(f"{_display(source)}: {_display(path)} already exists; skipped", err=True)
             incomplete += 1
             continue
-        problems = check_documents([load_file(path, _display(path))], validator)
+        problems = _build(site, [(load_file(path, _display(path)), path.name)], validator).problems
         click.echo(f"{_display(source)} -> {_display(path)}")
         for note in result.unmapped:
             click.echo(f"  note: {note}")

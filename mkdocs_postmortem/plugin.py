@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 import posixpath
 from pathlib import Path
@@ -16,11 +15,11 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext
 
-from .catalog import Catalog, Incident, build_catalog, resolve_as_of
-from .check import check_documents
+from . import pipeline
+from .catalog import Catalog, Incident, resolve_as_of
 from .config import PostmortemConfig
 from .generated import GeneratedFiles, add_section, dest_prefix, lists_any
-from .load import is_postmortem_name, load_file, scan_folder
+from .load import is_postmortem_name, scan_folder
 from .mentions import MentionIndex, MentionsExtension
 from .model import Document, Problem
 from .render import CSS_PATH, CSS_URI, PAGES, Renderer, escape_title, invalid_body, page_meta
@@ -44,10 +43,7 @@ class PostmortemPlugin(BasePlugin[PostmortemConfig]):
     supports_multiple_instances = False
 
     def __init__(self) -> None:
-        # kept across `mkdocs serve` rebuilds: file path -> (digest of the file's bytes, document).
-        # Keyed by content, not modification time and size: an editor, `git checkout` or a copy
-        # with preserved times can change a file and keep both. Reading is cheap next to parsing.
-        self._cache: dict[str, tuple[bytes, Document]] = {}
+        self._cache = pipeline.DocumentCache()  # kept across `mkdocs serve` rebuilds: only changed files are re-read
         self._validator_key: str | None = None
         self._validator: Any = None
         self.catalog: Catalog | None = None
@@ -79,7 +75,7 @@ class PostmortemPlugin(BasePlugin[PostmortemConfig]):
         settings = self.config.settings()
         try:
             schema = effective_schema(settings, Path(config.config_file_path).parent)
-            self.as_of = resolve_as_of(settings.as_of)
+            resolve_as_of(settings.as_of)  # a bad SOURCE_DATE_EPOCH fails before any page is read
         except (SchemaConfigError, ValueError) as exc:  # ValueError: a bad SOURCE_DATE_EPOCH
             raise PluginError(f"postmortem: {exc}") from exc
         key = repr(schema)
@@ -99,23 +95,6 @@ class PostmortemPlugin(BasePlugin[PostmortemConfig]):
             config.markdown_extensions.append(self._mentions)  # type: ignore[arg-type]
         return config
 
-    def _load(self, file: File) -> Document:
-        path = Path(file.abs_src_path or "")
-        shown = os.path.relpath(path, self.root)
-        try:
-            digest = hashlib.sha256(path.read_bytes()).digest()
-        except OSError:
-            return load_file(path, shown)  # reports the unreadable file as a problem
-        key = str(path)  # not src_uri: the same name under another docs_dir is another file
-        cached = self._cache.get(key)
-        if cached and cached[0] == digest:
-            return cached[1]
-        # Read a second time by load_file: if the file changed in between, the next rebuild's
-        # digest differs from the stored one and the document is loaded again.
-        doc = load_file(path, shown)
-        self._cache[key] = (digest, doc)
-        return doc
-
     # -110: after other plugins have added, removed or moved files, so we see the final set; in
     # particular after mkdocs-static-i18n (-100), which keeps one language's version of each page
     # and drops files whose source is outside docs_dir, as ours is.
@@ -130,15 +109,19 @@ class PostmortemPlugin(BasePlugin[PostmortemConfig]):
         looped = tuple(f"{prefix}{loop}/" for loop in scan.loops)
         for file in [f for f in files if f.src_uri.startswith(looped)] if looped else []:
             files.remove(file)
-        entries: list[tuple[Document, File]] = []
-        for file in files.documentation_pages():
-            if file.src_uri.startswith(prefix) and not file.generated_by and is_postmortem_name(file.src_uri[len(prefix) :]):
-                entries.append((self._load(file), file))
+        entries: list[tuple[Document, File]] = [
+            (self._cache.load(Path(file.abs_src_path or ""), os.path.relpath(file.abs_src_path or "", self.root)), file)
+            for file in files.documentation_pages()
+            if file.src_uri.startswith(prefix) and not file.generated_by and is_postmortem_name(file.src_uri[len(prefix) :])
+        ]
         if not entries:
             state = "does not exist" if not path.is_dir() else "holds no post-mortem"
             log.warning(f"the post-mortem folder {os.path.relpath(path, self.root)} (option 'dir') {state}")
-        docs = [doc for doc, _ in entries]
-        problems = sorted([*scan.problems, *check_documents(docs, self._validator)])
+        try:
+            result = pipeline.build(((d, f.src_uri) for d, f in entries), self.settings, self._validator, problems=scan.problems)
+        except ValueError as exc:  # a bad SOURCE_DATE_EPOCH
+            raise PluginError(f"postmortem: {exc}") from exc
+        problems = result.problems
         if problems:
             # `mkdocs serve` must keep serving: raising here exits at startup and, on a rebuild,
             # leaves every request hanging. It shows the problems in the pages instead.
@@ -147,17 +130,15 @@ class PostmortemPlugin(BasePlugin[PostmortemConfig]):
                     "postmortem: invalid post-mortems (fix them, or run `postmortem validate`):\n"
                     + "\n".join(map(str, problems))
                     + "\n"
-                    + summary(problems, len(docs))
+                    + summary(problems, result.checked)
                 )
             for problem in problems:
                 log.warning(str(problem))
             for doc, file in entries:  # MkDocs would fail on a dangling link or bytes that are not UTF-8
                 if doc.meta is None and not _readable(file):
                     files.remove(file)
-        invalid = {p.path for p in problems}
-        valid = [(doc, file) for doc, file in entries if doc.path not in invalid and doc.meta is not None]
-        self.catalog = build_catalog(((doc, file.src_uri) for doc, file in valid), self.settings.severities)
-        self.renderer = Renderer.create(self.catalog, folder, self.as_of)
+        self.catalog = result.catalog
+        self.renderer = Renderer.create(self.catalog, folder, result.as_of)
         self._by_uri = {i.src_uri: i for i in self.catalog.incidents.values()}
         self._docs_by_uri = {file.src_uri: doc for doc, file in entries}
         self._mention_index = MentionIndex.of({i.id: i.src_uri for i in self.catalog.incidents.values()})

@@ -289,7 +289,7 @@ def test_the_defaults_are_declared_once_in_the_config_class():
 
 
 def test_the_core_does_not_import_mkdocs():
-    core = ["load", "check", "schema", "catalog", "render", "model", "settings"]
+    core = ["load", "check", "schema", "catalog", "render", "model", "settings", "pipeline"]
     code = "".join(f"import mkdocs_postmortem.{m}\n" for m in core)
     code += "import sys\nprint(sorted(m for m in sys.modules if m.split('.')[0] == 'mkdocs'))"
     env = {**os.environ, "PYTHONPATH": str(REPO)}

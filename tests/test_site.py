@@ -129,13 +129,13 @@ def test_an_invalid_post_mortem_aborts_the_in_process_build(site, caplog: pytest
 
 
 def test_rebuilds_reuse_the_plugin_and_reread_only_changed_files(site, monkeypatch):
-    import mkdocs_postmortem.plugin as plugin_module
+    import mkdocs_postmortem.pipeline as pipeline_module
 
     site("a.md", postmortem())
     b = site("b.md", postmortem(id="INC-2025-0002"))
     loaded: list[str] = []
-    real = plugin_module.load_file
-    monkeypatch.setattr(plugin_module, "load_file", lambda path, shown: loaded.append(Path(path).name) or real(path, shown))
+    real = pipeline_module.load_file
+    monkeypatch.setattr(pipeline_module, "load_file", lambda path, shown: loaded.append(Path(path).name) or real(path, shown))
 
     def rebuild():  # as `mkdocs serve` does: a new config each time
         config = load_config(str(site.root / "mkdocs.yml"), site_dir=str(site.root / "site"))

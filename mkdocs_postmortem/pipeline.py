@@ -1,0 +1,124 @@
+"""The one pipeline: documents -> check -> collect, as the plugin, every command and the benchmark run it.
+
+    load (yours, or `load_folder`) ──▶ check ──▶ problems
+                                         └──▶ collect the valid ones ──▶ Catalog, as-of date
+
+One rule decides which documents reach the catalog: a document is left out
+when its front matter could not be read or any problem names its file. With
+`on_invalid: warn` the site publishes the rest; `postmortem actions` reports
+on the rest; `postmortem render` and `mkdocs build` (on_invalid: error) refuse
+to go on when `problems` is not empty.
+
+No MkDocs here: the plugin is an adapter that hands in the documents MkDocs
+lists (loaded through `DocumentCache`, so `mkdocs serve` re-reads only files
+whose bytes changed); the commands hand in the folder's files.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from jsonschema import Draft202012Validator
+
+from .catalog import Catalog, build_catalog, resolve_as_of
+from .check import check_documents
+from .load import load_file, scan_folder
+from .model import Document, Problem
+from .settings import Settings
+
+#: A post-mortem as the pipeline takes it: the loaded document and its src_uri (path under docs_dir, `/`-separated).
+Entry = tuple[Document, str]
+
+
+@dataclass(frozen=True)
+class Build:
+    """What the pipeline found: the catalog of valid post-mortems, every problem, and the report's date."""
+
+    catalog: Catalog
+    problems: list[Problem]  # sorted; of the documents checked, of the folder, of nothing else
+    as_of: dt.date
+    checked: int  # how many documents were checked (the "N post-mortems checked" of the summary)
+    left_out: list[Document] = field(default_factory=list)  # invalid documents, not in the catalog
+
+
+def build(
+    entries: Iterable[Entry],
+    settings: Settings,
+    validator: Draft202012Validator,
+    *,
+    context: Sequence[Document] = (),
+    problems: Iterable[Problem] = (),
+    as_of: dt.date | None = None,
+) -> Build:
+    """Check `entries`, collect the valid ones into a catalog, and settle the as-of date.
+
+    `context`: the site's other post-mortems when only some are checked (`postmortem validate FILE`):
+    their ids count for references and uniqueness; they are neither reported on nor collected.
+    `problems`: found before loading (links in the folder that loop), reported with the rest.
+    `as_of`: overrides the `as_of` option (`--as-of`); otherwise the option, SOURCE_DATE_EPOCH, today.
+    Raises ValueError (a message for people) for a SOURCE_DATE_EPOCH that is no date.
+    """
+    day = resolve_as_of(as_of or settings.as_of)
+    listed = list(entries)
+    docs = [doc for doc, _ in listed]
+    found = sorted({*problems, *check_documents(docs, validator, context)})
+    invalid = {p.path for p in found}
+    valid = [(doc, uri) for doc, uri in listed if doc.meta is not None and doc.path not in invalid]
+    left_out = [doc for doc, _ in listed if doc.meta is None or doc.path in invalid]
+    catalog = build_catalog(valid, settings.severities)
+    return Build(catalog=catalog, problems=found, as_of=day, checked=len(docs), left_out=left_out)
+
+
+@dataclass
+class Folder:
+    """The post-mortems of a folder, loaded, with the problems of the folder itself."""
+
+    entries: list[Entry]
+    problems: list[Problem]
+
+
+def load_folder(
+    folder: Path, uri_prefix: str, display: Callable[[Path], str] = str, load: Callable[[Path, str], Document] = load_file
+) -> Folder:
+    """Every post-mortem under `folder` (the rule of `load.scan_folder`), with src_uri `uri_prefix/relative path`.
+
+    `load(path, shown)` loads one file: `load_file`, or a `DocumentCache`'s `load`.
+    """
+    scan = scan_folder(folder, display)
+    prefix = uri_prefix.strip("/")
+    entries = [(load(p, display(p)), "/".join(filter(None, [prefix, p.relative_to(folder).as_posix()]))) for p in scan.files]
+    return Folder(entries, list(scan.problems))
+
+
+class DocumentCache:
+    """Loads files, re-reading only those whose bytes changed since the last call: a `mkdocs serve` session's memory.
+
+    Keyed by the content's digest, not modification time and size: an editor, `git checkout` or a
+    copy with preserved times can change a file and keep both. Reading is cheap next to parsing.
+    """
+
+    def __init__(self) -> None:
+        self._documents: dict[str, tuple[bytes, Document]] = {}
+
+    def clear(self) -> None:
+        """Forget every document (the schema changed: each must be checked again)."""
+        self._documents.clear()
+
+    def load(self, path: Path, shown: str) -> Document:
+        try:
+            digest = hashlib.sha256(path.read_bytes()).digest()
+        except OSError:
+            return load_file(path, shown)  # reports the unreadable file as a problem
+        key = str(path)  # not the src_uri: the same name under another docs_dir is another file
+        cached = self._documents.get(key)
+        if cached and cached[0] == digest:
+            return cached[1]
+        # Read a second time by load_file: if the file changed in between, the next call's digest
+        # differs from the stored one and the document is loaded again.
+        doc = load_file(path, shown)
+        self._documents[key] = (digest, doc)
+        return doc
