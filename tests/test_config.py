@@ -250,13 +250,15 @@ def test_an_inherit_loop_is_a_usage_error_not_a_recursion(site, cli):
     assert "INHERIT loops back to mkdocs.yml" in result.output
 
 
-def test_relative_tags_and_python_tags_in_mkdocs_yml_do_not_break_reading(site, cli):
+def test_the_theme_other_plugins_and_python_tags_are_never_loaded(site, cli):
+    # As in a pre-commit hook's own environment: none of these is installed, and nothing is imported.
     site("a.md", postmortem(severity="SEV1"))
-    (site.root / "levels.json").write_text('{"properties": {"team": {"type": "string"}}}')
     (site.root / "mkdocs.yml").write_text(
-        "site_name: T\ntheme: material\nmarkdown_extensions:\n  - pymdownx.snippets:\n      base_path: !relative $config_dir\n"
-        "  - pymdownx.emoji:\n      emoji_index: !!python/name:material.extensions.emoji.twemoji\n"
-        "plugins:\n  - rss\n  - postmortem:\n      severities: [SEV1]\n"
+        "site_name: T\ntheme: no-such-theme\nmarkdown_extensions:\n  - pymdownx.snippets:\n"
+        "      base_path: !relative $config_dir\n"
+        "  - pymdownx.emoji:\n      emoji_index: !!python/name:no_such_module.twemoji\n"
+        "  - toc:\n      slugify: !!python/object/apply:no_such_module.slugify {kwds: {case: lower}}\n"
+        "plugins:\n  - no-such-plugin\n  - postmortem:\n      severities: [SEV1]\n"
     )
     result = cli(site.root, "validate")
     assert result.exit_code == 0, result.output
