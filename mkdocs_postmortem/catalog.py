@@ -12,26 +12,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from .check import TIMING_ORDER, reference_id
-from .model import Document
-from .schema import parse_date_time
-
-CLOSED_STATUSES = frozenset({"done", "cancelled"})
-UPCOMING_DAYS = 30
-
-#: How an incoming reference reads from the referenced incident's side.
-INVERSE_RELATION = {
-    "related": "related to",
-    "recurrence-of": "recurred as",
-    "caused-by": "caused",
-    "duplicate-of": "duplicated by",
-}
-RELATION_WORDS = {
-    "related": "related to",
-    "recurrence-of": "recurrence of",
-    "caused-by": "caused by",
-    "duplicate-of": "duplicate of",
-}
+from .model import DUE_SOON_DAYS, Document, parse_date, parse_date_time, reference_id, reference_relation
+from .schema import CLOSED_STATUSES, TIMING_ORDER
 
 
 @dataclass
@@ -39,14 +21,14 @@ class Action:
     incident: Incident
     index: int
     title: str
-    owner: str | None  # None only for a done or cancelled action (the schema requires it while open)
+    owner: str | None  # None only for a closed action (the schema requires it while open)
     due: dt.date | None  # likewise
     status: str
     priority: str | None = None
     term: str | None = None
     type: str | None = None
     ticket: str | None = None
-    closed: dt.date | None = None  # the day a done or cancelled action was closed, when stated
+    closed: dt.date | None = None  # the day a closed action was closed, when stated
 
     @property
     def is_open(self) -> bool:
@@ -158,10 +140,9 @@ class Incident:
 class ActionReport:
     as_of: dt.date
     overdue: list[Action]  # most overdue first
-    upcoming: list[Action]  # open, due within UPCOMING_DAYS (as_of included), soonest first
+    upcoming: list[Action]  # open, due within DUE_SOON_DAYS (as_of included), soonest first
     open_count: int
-    done_count: int
-    cancelled_count: int
+    closed_counts: dict[str, int]  # each closed status (done, cancelled) -> its number of actions, in the schema's order
     total: int
 
     def overdue_by_owner(self) -> list[tuple[str, list[Action]]]:
@@ -219,14 +200,13 @@ class Catalog:
     def action_report(self, as_of: dt.date, owner: str | None = None) -> ActionReport:
         actions = [a for a in self.actions() if owner is None or (a.owner or "").casefold() == owner.casefold()]
         overdue = sorted((a for a in actions if a.is_overdue(as_of)), key=lambda a: a.sort_key)  # most overdue first
-        upcoming = sorted((a for a in actions if a.is_due_within(as_of, UPCOMING_DAYS)), key=lambda a: a.sort_key)
+        upcoming = sorted((a for a in actions if a.is_due_within(as_of, DUE_SOON_DAYS)), key=lambda a: a.sort_key)
         return ActionReport(
             as_of=as_of,
             overdue=overdue,
             upcoming=upcoming,
             open_count=sum(a.is_open for a in actions),
-            done_count=sum(a.status == "done" for a in actions),
-            cancelled_count=sum(a.status == "cancelled" for a in actions),
+            closed_counts={status: sum(a.status == status for a in actions) for status in CLOSED_STATUSES},
             total=len(actions),
         )
 
@@ -243,7 +223,7 @@ def build_catalog(entries: Iterable[tuple[Document, str]], severities: Sequence[
         incident = Incident(
             id=meta["id"],
             title=meta["title"],
-            date=dt.date.fromisoformat(meta["date"]),
+            date=_date(meta["date"]) or dt.date.min,  # valid documents only: the schema checked the day
             severity=meta["severity"],
             status=meta["status"],
             src_uri=src_uri,
@@ -277,8 +257,7 @@ def build_catalog(entries: Iterable[tuple[Document, str]], severities: Sequence[
             target = incidents.get(reference_id(item) or "")
             if target is None or target is incident:
                 continue
-            relation = item.get("relation", "related") if isinstance(item, dict) else "related"
-            ref = Reference(incident, target, relation)
+            ref = Reference(incident, target, reference_relation(item))
             incident.references.append(ref)
             target.backlinks.append(ref)
     for incident in incidents.values():
@@ -287,7 +266,7 @@ def build_catalog(entries: Iterable[tuple[Document, str]], severities: Sequence[
 
 
 def _date(value: Any) -> dt.date | None:
-    return dt.date.fromisoformat(value) if isinstance(value, str) else None
+    return parse_date(value) if isinstance(value, str) else None
 
 
 def resolve_as_of(option: dt.date | None, environ: dict[str, str] | os._Environ[str] | None = None) -> dt.date:

@@ -10,10 +10,8 @@ from typing import Any
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
-from .model import Document, FieldPath, Problem, format_path
-from .schema import parse_date_time
-
-TIMING_ORDER = ("started", "detected", "acknowledged", "root_caused", "mitigated", "resolved")
+from .model import Document, FieldPath, Problem, format_path, parse_date_time, reference_id
+from .schema import TIMING_ORDER
 
 _TYPE_WORDS = {
     "string": "text",
@@ -194,15 +192,6 @@ def _format_message(fmt: str, value: Any) -> str:
 
 
 # --- rules across documents ---------------------------------------------------
-
-
-def reference_id(item: Any) -> str | None:
-    """The id named by one `references` entry (a string, or a mapping with `id`)."""
-    if isinstance(item, str):
-        return item
-    if isinstance(item, dict) and isinstance(item.get("id"), str):
-        return str(item["id"])
-    return None
 
 
 def cross_problems(docs: Sequence[Document], context: Sequence[Document] = ()) -> list[Problem]:

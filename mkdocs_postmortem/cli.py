@@ -16,7 +16,7 @@ from . import __version__, pipeline
 from .catalog import resolve_as_of
 from .load import MARKDOWN_EXTENSIONS, find_postmortems, is_markdown, is_postmortem_name, load_file, scan_folder
 from .mentions import MentionIndex, link_in_markdown
-from .model import Document, Problem
+from .model import DUE_SOON_DAYS, Document, Problem
 from .render import CSS_PATH, CSS_URI, PAGES, Renderer, escape_title, front_matter, page_meta, report_rows
 from .report import ACTION_FORMATS, FORMATS
 from .scaffold import ScaffoldError, file_name, init_site, new_postmortem, next_id, template_path
@@ -201,7 +201,7 @@ def _as_of(option: dt.date | None) -> dt.date:
 
 @main.command()
 @click.argument("title")
-@click.option("--severity", "-s", help="Severity level (default: the third configured, P2).")
+@click.option("--severity", "-s", help="Severity level (default: the third configured level).")
 @click.option("--date", "-d", "date_", type=click.DateTime(formats=["%Y-%m-%d"]), help="Day the incident began (default: today).")
 @click.option("--service", "services", multiple=True, help="An affected service; repeat for several.")
 @click.option("--id", "ident", help="Use this id instead of the next free one.")
@@ -250,7 +250,7 @@ def new(
     click.echo(_display(path))
 
 
-@main.command(short_help="Overdue actions and those due in 30 days (the site's report).")
+@main.command(short_help=f"Overdue actions and those due in {DUE_SOON_DAYS} days (the site's report).")
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
 @click.option("--overdue", is_flag=True, help="Only overdue actions.")
 @click.option("--owner", help="Only this owner's actions (case-insensitive).")
@@ -272,7 +272,7 @@ def actions(
     fail_on_overdue: bool,
     config_file: Path | None,
 ) -> None:
-    """Report overdue actions and those due in the next 30 days: the site's report, in a terminal."""
+    """Report overdue actions and those due soon: the site's report, in a terminal."""
     site = _site(config_file, paths)
     entries, context, _ = load_site(paths, site)
     result = _build(site, entries, _validator(site), context=context, as_of=as_of.date() if as_of else None)

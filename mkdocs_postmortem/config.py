@@ -15,7 +15,8 @@ from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.base import ValidationError
 
-from .schema import bundled_schema, parse_date
+from .model import parse_date
+from .schema import DEFAULT_SEVERITIES
 from .settings import Settings
 
 
@@ -67,10 +68,11 @@ class PostmortemConfig(base.Config):
 
     id_pattern = c.Optional(c.Type(str))
     """Regular expression every incident id must match. Default: the bundled
-    schema's `^[A-Z][A-Z0-9]*(-[A-Z0-9]+)+$` (INC-2025-0042, SEC-12, OPS-EU-7)."""
+    schema's (`schema.DEFAULT_ID_PATTERN`: INC-2025-0042, SEC-12, OPS-EU-7)."""
 
-    severities = _Levels(c.Type(str), default=list(bundled_schema()["properties"]["severity"]["enum"]))
-    """Severity levels, most severe first (default: the bundled schema's, P0..P4). Indexes list them in this order."""
+    severities = _Levels(c.Type(str), default=list(DEFAULT_SEVERITIES))
+    """Severity levels, most severe first (default: the bundled schema's, `schema.DEFAULT_SEVERITIES`).
+    Indexes list them in this order."""
 
     id_format = c.Type(str, default="INC-{year}-{number:04d}")
     """How `postmortem new` numbers incidents: a Python format string with

@@ -1,10 +1,85 @@
-"""The data every stage passes around: documents as loaded, and problems found in them."""
+"""The data every stage passes around (documents as loaded, problems found in them) and the domain's words.
+
+One home for each word of the domain. What the schema declares (the timing
+moments in order, action statuses and which of them are closed, relations,
+the default severities and id pattern) is read from the bundled schema in
+`schema.py` (`TIMING_ORDER`, `CLOSED_STATUSES`, ...); what it cannot say is
+here: how many days ahead is "due soon", how relations read, how a status
+reads in words, how dates are parsed, which id a reference names.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field
 from typing import Any
+
+#: An open action due within this many days of the as-of date (that day included) is "due soon".
+DUE_SOON_DAYS = 30
+
+#: The relation of a reference written as a bare id.
+DEFAULT_RELATION = "related"
+
+#: How a reference reads from the referring incident's side ("recurrence of INC-1")...
+RELATION_WORDS = {
+    "related": "related to",
+    "recurrence-of": "recurrence of",
+    "caused-by": "caused by",
+    "duplicate-of": "duplicate of",
+}
+#: ... and from the referenced incident's side ("recurred as INC-2").
+INVERSE_RELATION = {
+    "related": "related to",
+    "recurrence-of": "recurred as",
+    "caused-by": "caused",
+    "duplicate-of": "duplicated by",
+}
+
+
+def in_words(value: str) -> str:
+    """A schema value as a reader says it: `in-progress` -> "in progress", `root_caused` -> "root caused"."""
+    return value.replace("-", " ").replace("_", " ")
+
+
+def reference_id(item: Any) -> str | None:
+    """The id named by one `references` entry (a string, or a mapping with `id`)."""
+    if isinstance(item, str):
+        return item
+    if isinstance(item, dict) and isinstance(item.get("id"), str):
+        return str(item["id"])
+    return None
+
+
+def reference_relation(item: Any) -> str:
+    """The relation of one `references` entry (DEFAULT_RELATION for a bare id)."""
+    relation = item.get("relation") if isinstance(item, dict) else None
+    return relation if isinstance(relation, str) else DEFAULT_RELATION
+
+
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_DATE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})$")
+
+
+def parse_date(value: str) -> dt.date | None:
+    """The day of a `YYYY-MM-DD` string that names a real day (2025-02-30 does not), else None."""
+    if not _DATE.match(value):
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def parse_date_time(value: str) -> dt.datetime | None:
+    """An aware datetime for an ISO 8601 date-time with an offset, else None."""
+    if not _DATE_TIME.match(value):
+        return None
+    try:
+        return dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+
 
 #: A path into the front matter: ("actions", 2, "due").
 FieldPath = tuple[str | int, ...]

@@ -22,12 +22,16 @@ import yaml
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
-from .catalog import INVERSE_RELATION, RELATION_WORDS, Action, ActionReport, Catalog, Incident
+from .catalog import Action, ActionReport, Catalog, Incident
 from .model import (
+    DUE_SOON_DAYS,
+    INVERSE_RELATION,
+    RELATION_WORDS,
     Document,
+    in_words,
     slug,  # anchors for services, tags and severities
 )
-from .schema import is_identifier
+from .schema import CLOSED_STATUSES, is_identifier
 
 #: The badge stylesheet, and where it goes in the built site.
 CSS_PATH = Path(__file__).parent / "assets" / "postmortem.css"
@@ -186,6 +190,9 @@ class Renderer:
             "anchor": lambda name: Markup(f" {{#{slug(str(name))}}}"),
             "anchor_of": lambda kind, name: self.anchors[kind][name],
             "relation_words": RELATION_WORDS,
+            "due_soon_days": DUE_SOON_DAYS,
+            "closed_statuses": CLOSED_STATUSES,
+            "in_words": in_words,
             "inverse_relation": INVERSE_RELATION,
             "month_names": calendar.month_name,
             "recent_count": 10,

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from .catalog import ActionReport
-from .model import Problem
+from .model import DUE_SOON_DAYS, Problem
 
 
 def summary(problems: Sequence[Problem], checked: int) -> str:
@@ -79,7 +79,8 @@ _COLUMNS = [
 
 def actions_table(rows: Sequence[dict[str, Any]], report: ActionReport) -> str:
     head = (
-        f"As of {report.as_of.isoformat()}: {len(report.overdue)} overdue, {len(report.upcoming)} due in the next 30 days, "
+        f"As of {report.as_of.isoformat()}: {len(report.overdue)} overdue, "
+        f"{len(report.upcoming)} due in the next {DUE_SOON_DAYS} days, "
         f"{report.open_count} open of {report.total} actions"
     )
     if not rows:
@@ -107,8 +108,7 @@ def actions_json(rows: Sequence[dict[str, Any]], report: ActionReport) -> str:
                 "overdue": len(report.overdue),
                 "upcoming": len(report.upcoming),
                 "open": report.open_count,
-                "done": report.done_count,
-                "cancelled": report.cancelled_count,
+                **report.closed_counts,
                 "all": report.total,
             },
             "actions": list(rows),

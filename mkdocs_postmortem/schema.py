@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-import datetime as dt
 import json
 import os
 import re
@@ -23,6 +22,7 @@ from referencing import Registry, Resource
 from referencing.exceptions import NoSuchAnchor, NoSuchResource, PointerToNowhere, Unresolvable
 from referencing.jsonschema import DRAFT202012
 
+from .model import parse_date, parse_date_time
 from .settings import Settings
 
 SCHEMA_NAME = "postmortem.schema.json"
@@ -52,6 +52,23 @@ def _bundled_text() -> str:
 def bundled_schema() -> dict[str, Any]:
     """A fresh copy of the bundled schema (callers may change it)."""
     return json.loads(_bundled_text())  # type: ignore[no-any-return]
+
+
+# --- the domain's words, as the bundled schema declares them (a site's extension may not change core fields) ---
+
+_CORE = bundled_schema()["properties"]
+_ACTION = _CORE["actions"]["items"]
+
+#: The moments of `timing`, in the order they must come.
+TIMING_ORDER: tuple[str, ...] = tuple(_CORE["timing"]["properties"])
+#: An action's statuses, in their order; the closed ones (no owner or due date needed; never overdue).
+ACTION_STATUSES: tuple[str, ...] = tuple(_ACTION["properties"]["status"]["enum"])
+CLOSED_STATUSES: tuple[str, ...] = tuple(_ACTION["if"]["properties"]["status"]["not"]["enum"])
+#: How one incident may relate to another (`references[].relation`).
+RELATIONS: tuple[str, ...] = tuple(_CORE["references"]["items"]["anyOf"][1]["properties"]["relation"]["enum"])
+#: The severities and id pattern of a site that sets neither option.
+DEFAULT_SEVERITIES: tuple[str, ...] = tuple(_CORE["severity"]["enum"])
+DEFAULT_ID_PATTERN: str = _CORE["id"]["pattern"]
 
 
 def effective_schema(settings: Settings, base_dir: Path | None = None) -> dict[str, Any]:
@@ -284,9 +301,6 @@ def _registry() -> Registry[Any]:
 
 # --- formats -----------------------------------------------------------------
 
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_DATE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})$")
-
 FORMAT_CHECKER = FormatChecker(formats=())
 
 
@@ -295,16 +309,6 @@ def is_date(value: object) -> bool:
     if not isinstance(value, str):
         return True  # the type keyword reports non-strings
     return parse_date(value) is not None
-
-
-def parse_date(value: str) -> dt.date | None:
-    """The day of a `YYYY-MM-DD` string that names a real day (2025-02-30 does not), else None."""
-    if not _DATE.match(value):
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        return None
 
 
 @FORMAT_CHECKER.checks("date-time")
@@ -331,16 +335,6 @@ def is_identifier(value: object) -> bool:
     if not isinstance(value, str):
         return True
     return all(c in IDENTIFIER_PUNCTUATION or unicodedata.category(c)[0] in "LMN" for c in value)
-
-
-def parse_date_time(value: str) -> dt.datetime | None:
-    """An aware datetime for an ISO 8601 date-time with an offset, else None."""
-    if not _DATE_TIME.match(value):
-        return None
-    try:
-        return dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
 
 
 def make_validator(schema: dict[str, Any]) -> Draft202012Validator:
