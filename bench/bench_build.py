@@ -32,6 +32,7 @@ os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
+from mkdocs.plugins import CombinedEvent
 
 from mkdocs_postmortem import pipeline
 from mkdocs_postmortem.config import default_settings
@@ -212,7 +213,10 @@ def plugin_clock() -> Iterator[list[float]]:
     spent = [0.0]
     originals = {name: getattr(PostmortemPlugin, name) for name in PLUGIN_EVENTS}
 
-    def timed(method: Callable[..., Any]) -> Callable[..., Any]:
+    def timed(method: Any) -> Any:
+        if isinstance(method, CombinedEvent):  # several handlers under one event name, each with its priority
+            return CombinedEvent(*(timed(m) for m in method.methods))
+
         @functools.wraps(method)  # keeps the event priority MkDocs reads from the function
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             start = time.perf_counter()

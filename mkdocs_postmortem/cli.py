@@ -293,7 +293,8 @@ def render(out_dir: Path, as_of: dt.datetime | None, config_file: Path | None) -
 
     For engines that cannot run MkDocs plugins (Zensical, for one): point
     their docs folder at OUT_DIR. Incident ids in the text are written as
-    Markdown links by the plugin's own rule (link_mentions). Refuses a non-empty OUT_DIR.
+    Markdown links by the plugin's own rule (link_mentions). Bodies keep their raw HTML:
+    the plugin's body_html sanitizer works on HTML, this writes Markdown. Refuses a non-empty OUT_DIR.
     """
     site = _site(config_file)
     if out_dir.exists() and any(out_dir.iterdir()):
@@ -324,6 +325,12 @@ def render(out_dir: Path, as_of: dt.datetime | None, config_file: Path | None) -
         target.write_text(text, encoding="utf-8")
     written = len(pages)
     click.echo(f"{written} files written to {_display(out_dir)}; add {CSS_URI} to the site's stylesheets for the badges")
+    if site.settings.body_html == "sanitized":  # the plugin sanitizes HTML; this writes Markdown (docs/cli.md, render)
+        click.echo(
+            "note: post-mortem bodies keep their raw HTML here; body_html: sanitized applies to the plugin's build only,"
+            f" so the engine that builds {_display(out_dir)} must sanitize it, or every body must be reviewed",
+            err=True,
+        )
 
 
 @main.command(short_help="Start a lessons-learned site from the starter template.")

@@ -84,6 +84,12 @@ class PostmortemConfig(base.Config):
     link_mentions = c.Type(bool, default=True)
     """Turn incident ids mentioned in a post-mortem's text into links (never inside code or links)."""
 
+    body_html = c.Choice(("sanitized", "trusted"), default="sanitized")
+    """`sanitized` passes the HTML of every post-mortem page through the allowlist of
+    `mkdocs_postmortem/sanitize.py`: raw HTML written in a body keeps ordinary content markup and
+    loses scripts, event handlers, `javascript:` and `data:` URLs, frames, forms and styles.
+    `trusted` publishes it as written (embedded dashboards), for sites that review every body."""
+
     def _validate(self) -> tuple[base.ConfigErrors, base.ConfigWarnings]:
         failed, warnings = super()._validate()
         # MkDocs only warns "Unrecognised configuration name"; name the option that was probably meant.
@@ -101,6 +107,7 @@ class PostmortemConfig(base.Config):
             id_format=self.id_format,
             nav_title=self.nav_title,
             link_mentions=self.link_mentions,
+            body_html=self.body_html,
         )
 
 

