@@ -18,6 +18,7 @@ import pytest
 from click.testing import CliRunner
 
 from mkdocs_postmortem.cli import main
+from mkdocs_postmortem.config import default_settings, validate_options
 from mkdocs_postmortem.sanitize import sanitize
 
 from .conftest import postmortem
@@ -73,6 +74,13 @@ def test_only_alignment_survives_in_a_style_attribute():
 def test_input_is_only_a_checkbox_or_a_radio_button():
     assert sanitize('<input type="checkbox" disabled checked>') == '<input type="checkbox" disabled="" checked="">'
     assert sanitize('<input type="password" name="p">') == '<input name="p">'
+
+
+def test_body_html_is_sanitized_by_default_and_only_sanitized_or_trusted():
+    assert default_settings().body_html == "sanitized"
+    assert not validate_options({"body_html": "trusted"})[1]
+    (error,) = validate_options({"body_html": "raw"})[1]
+    assert "option 'body_html'" in error and "sanitized" in error and "trusted" in error
 
 
 # --- postmortem render writes Markdown: it cannot sanitize, and says so -----------------------
