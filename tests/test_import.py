@@ -886,3 +886,29 @@ def test_service_names_that_are_no_identifiers_stay_in_the_body() -> None:
     assert f"Other Services: 'billing (EU)' {rule}" in result.unmapped
     assert "checkout <beta>, payments" in body_of(result)
     assert {p.field for p in problems_of(result)} <= set(REQUIRED)  # the rest is valid
+
+
+# --- the package ---------------------------------------------------------------------------------------------------
+
+
+def test_no_importer_module_is_over_400_lines() -> None:
+    package = Path(importer.__file__).parent
+    sizes = {p.name: len(p.read_text(encoding="utf-8").splitlines()) for p in package.glob("*.py")}
+    assert {name: n for name, n in sizes.items() if n > 400} == {}
+
+
+def test_the_vocabulary_is_the_effective_schemas() -> None:
+    schema = effective_schema(default_settings())
+    schema["properties"]["severity"]["enum"] = ["SEV1", "SEV2"]
+    schema["properties"]["id"]["pattern"] = "^OPS-[0-9]+$"
+    words = Vocabulary.from_schema(schema)
+    assert (words.severities, words.id_pattern.pattern) == (("SEV1", "SEV2"), "^OPS-[0-9]+$")
+    assert words.closed_statuses == ("done", "cancelled")
+    assert words.order[:5] == ("id", "title", "date", "severity", "status")
+
+
+def test_a_schema_whose_core_fields_were_reshaped_still_gives_a_vocabulary() -> None:
+    schema = {"properties": {"id": {"type": "string", "pattern": "^X-[0-9]+$"}, "severity": {"enum": ["S1"]}}, "required": ["id"]}
+    words = Vocabulary.from_schema(schema)
+    assert (words.severities, words.id_pattern.pattern, words.required) == (("S1",), "^X-[0-9]+$", ("id",))
+    assert words.action_statuses == Vocabulary.default().action_statuses
