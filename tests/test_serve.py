@@ -117,6 +117,17 @@ def test_the_banner_is_for_the_author_not_for_search(site):
     assert not [e["location"] for e in indexed if "is not one of" in e["text"] or "problem" in e["text"]]
 
 
+@pytest.mark.slow
+def test_materials_search_leaves_out_the_problems_page(site):
+    (site.root / "mkdocs.yml").write_text("site_name: T\ntheme:\n  name: material\nplugins:\n  - search\n  - postmortem\n")
+    site("a.md", postmortem(severity="P9"))
+    out = serve_build(site.root)
+    assert "is not one of" in page(out, "postmortems/_problems")
+    entries = json.loads((out / "search" / "search_index.json").read_text())["docs"]
+    assert {e["location"] for e in entries} >= {"", "postmortems/a/"}
+    assert not [e["location"] for e in entries if "_problems" in e["location"] or "is not one of" in e["text"]]
+
+
 # --- a real `mkdocs serve` -------------------------------------------------------------------------
 
 
