@@ -4,7 +4,8 @@ The rule, written once here:
 
 - a mention is a whole word (not part of a longer word or hyphenated run) equal to an id the site has;
 - it is linked only where it is text: never inside an attribute, code, pre, kbd, samp, an existing
-  link, script, style or textarea, nor inside raw HTML (whose tags are tracked, so text between a raw
+  link, script, style or textarea, nor in an id the plugin placed as plain text beside its linked
+  title (`model.ID_CLASS`: one link per row), nor inside raw HTML (whose tags are tracked, so text between a raw
   `<code>` and `</code>` is code too);
 - a page's mention of its own id, and an id the site does not have, stay text.
 
@@ -37,6 +38,8 @@ import markdown
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import HTML_PLACEHOLDER_RE
+
+from .model import ID_CLASS
 
 #: Elements whose text is never a mention.
 SKIP_TAGS = frozenset({"a", "code", "pre", "kbd", "samp", "script", "style", "textarea"})
@@ -106,18 +109,23 @@ class MentionIndex:
 
 
 class _RawHtml(HTMLParser):
-    """How many SKIP_TAGS elements opened by raw inline HTML are still open."""
+    """The elements opened by raw inline HTML whose text is never a mention and are still open."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=False)
-        self.depth = 0
+        self.open: list[str] = []
+
+    @property
+    def depth(self) -> int:
+        return len(self.open)
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.depth += tag in SKIP_TAGS
+        if tag in SKIP_TAGS or ID_CLASS in (dict(attrs).get("class") or "").split():
+            self.open.append(tag)
 
     def handle_endtag(self, tag: str) -> None:
-        if tag in SKIP_TAGS and self.depth:
-            self.depth -= 1
+        if self.open and (tag == self.open[-1] or tag in SKIP_TAGS):
+            self.open.pop()
 
 
 class MentionTreeprocessor(Treeprocessor):

@@ -85,6 +85,10 @@ def parse_date_time(value: str) -> dt.datetime | None:
 FieldPath = tuple[str | int, ...]
 
 
+#: The class of an incident id shown as text beside its linked title: kept on one line, never made a mention link.
+ID_CLASS = "pm-id"
+
+
 def slug(text: str, empty: str = "x") -> str:
     """Letters (any script) and digits, lower case, joined by dashes: the one rule for anchors and file names.
 

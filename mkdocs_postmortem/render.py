@@ -25,6 +25,7 @@ from markupsafe import Markup
 from .catalog import Action, ActionReport, Catalog, Incident
 from .model import (
     DUE_SOON_DAYS,
+    ID_CLASS,
     INVERSE_RELATION,
     RELATION_WORDS,
     Document,
@@ -160,6 +161,10 @@ class Renderer:
             return Markup(f"[{md_escape(incident.id)}]({self.href(page_uri, incident.src_uri)}){{: .pm-id }}")
         return Markup(f"[{md_escape(text)}]({self.href(page_uri, incident.src_uri)})")
 
+    def plain_id(self, incident: Incident) -> Markup:
+        """An incident's id as text kept on one line, for rows whose title already links to the page."""
+        return Markup(f'<span class="{ID_CLASS}">{md_escape(incident.id)}</span>')
+
     def index_link(self, page_uri: str, page: str, text: str, anchor: str = "") -> Markup:
         label = text if isinstance(text, Markup) else md_escape(text)
         return Markup(f"[{label}]({self.href(page_uri, posixpath.join(self.folder, page), anchor)})")
@@ -184,6 +189,7 @@ class Renderer:
             "as_of": self.as_of,
             "page_uri": page_uri,
             "link": lambda incident, text=None: self.link(page_uri, incident, text),
+            "plain_id": self.plain_id,
             "index_link": lambda page, text, anchor="": self.index_link(page_uri, page, text, anchor),
             "ticket": self.ticket,
             "badge": self.badge,

@@ -214,7 +214,8 @@ def test_a_reader_goes_from_home_to_a_p0_and_along_its_backlink_and_back(tab: Ta
 
     tab.click_and_wait(tab.page.locator(".md-nav--primary a.md-nav__link", has_text="By severity"))
     expect(tab.page.locator("article h1")).to_contain_text("Incidents by severity")
-    tab.click_and_wait(tab.table_after("p0").get_by_role("link", name=first, exact=True))
+    # one link per row: the title links, the id beside it is plain text
+    tab.click_and_wait(tab.table_after("p0").get_by_role("link", name=example.meta[first]["title"], exact=True))
     first_url = tab.page.url
     expect(tab.page.locator("article h1")).to_contain_text(example.meta[first]["title"])
     card = tab.page.locator("article .admonition").first
@@ -223,9 +224,10 @@ def test_a_reader_goes_from_home_to_a_p0_and_along_its_backlink_and_back(tab: Ta
     expect(tab.table_after("corrective-actions")).to_be_visible()
     tab.page.screenshot(path=tmp_path / "incident.png", full_page=True)
 
-    tab.click_and_wait(tab.table_after("related-incidents").get_by_role("link", name=referrer, exact=True))
+    related = tab.table_after("related-incidents")
+    tab.click_and_wait(related.get_by_role("link", name=example.meta[referrer]["title"], exact=True))
     expect(tab.page.locator("article h1")).to_contain_text(example.meta[referrer]["title"])
-    back = tab.table_after("related-incidents").get_by_role("link", name=first, exact=True)
+    back = tab.table_after("related-incidents").get_by_role("link", name=example.meta[first]["title"], exact=True)
     tab.click_and_wait(back)
     assert tab.page.url == first_url
     assert tab.problems == []

@@ -75,6 +75,12 @@ def test_a_mention_inside_an_attribute_value_holding_a_greater_than_sign_is_left
     assert out == f'<p><abbr title="a > INC-2 <b>">x</abbr> and {link("INC-2", "inc-2.md")}</p>'
 
 
+def test_an_id_placed_as_plain_text_beside_its_linked_title_stays_text():
+    """One link per row: the footer's related list shows `<span class="pm-id">ID</span>` and links the title."""
+    out = html_of('| a | b |\n|---|---|\n| <span class="pm-id">INC-2</span> | [Title](inc-2.md) |\n\n<span>INC-2</span>')
+    assert out.count('class="pm-mention"') == 1  # the plain span after the table still links
+
+
 def test_text_around_inline_raw_html_still_links():
     assert html_of("<b>INC-2</b> then <em>x</em> INC-2").count('class="pm-mention"') == 2
 

@@ -86,7 +86,23 @@ def test_backlinks_go_both_ways_with_the_inverse_relation(catalog: Catalog):
 
 def test_backlinks_appear_on_the_referenced_page(renderer: Renderer, catalog: Catalog):
     footer = renderer.footer(catalog.incidents["INC-2025-0001"])
-    assert "| caused | [INC-2025-0002](inc-b.md){: .pm-id } |" in footer
+    assert '| caused | <span class="pm-id">INC-2025-0002</span> | [Payments slow](inc-b.md) |' in footer
+
+
+@pytest.mark.parametrize("page", ["footer", "index.md", "severity.md", "timeline.md", "services.md", "tags.md"])
+def test_a_row_naming_an_incident_links_to_it_once(renderer: Renderer, catalog: Catalog, page: str):
+    """The title links; the id beside it is plain text (two links to one page in a row read as two places)."""
+    text = renderer.footer(catalog.incidents["INC-2025-0001"]) if page == "footer" else renderer.page(page, title="T")
+    rows = [line for line in text.splitlines() if line.startswith("|") and "](inc-" in line]
+    assert rows
+    assert [line.count("](inc-") for line in rows] == [1] * len(rows)
+
+
+def test_statuses_are_shown_in_words_on_the_incident_page_and_the_lists(renderer: Renderer, catalog: Catalog):
+    footer = renderer.footer(catalog.incidents["INC-2025-0001"])
+    assert "**overdue 42 d** (in progress)" in footer and "| not started |" in footer
+    assert "not-started" not in footer and "in-progress" not in footer
+    assert "| lessons shared |" in renderer.page("severity.md", title="T")
 
 
 def test_derived_durations(catalog: Catalog):
