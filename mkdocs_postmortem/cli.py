@@ -12,13 +12,13 @@ from pathlib import Path
 import click
 from jsonschema import Draft202012Validator
 
-from . import __version__, pipeline
+from . import __version__, assets, pipeline
 from .catalog import resolve_as_of
 from .load import MARKDOWN_EXTENSIONS, find_postmortems, is_markdown, is_postmortem_name, load_file, scan_folder
 from .mentions import MentionIndex, link_in_markdown
 from .model import DUE_SOON_DAYS, Document, Problem
-from .render import CSS_PATH, CSS_URI, PAGES, Renderer, escape_title, front_matter, page_meta, report_rows
-from .report import ACTION_FORMATS, FORMATS
+from .outputs import ACTION_FORMATS, PROBLEM_FORMATS, action_rows, exports
+from .render import PAGES, Renderer, escape_title, front_matter, page_meta
 from .scaffold import ScaffoldError, file_name, init_site, new_postmortem, next_id, template_path
 from .schema import SchemaConfigError, effective_schema, make_validator
 from .site import Site, SiteError, find_site
@@ -155,7 +155,7 @@ def main() -> None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(sorted(FORMATS)),
+    type=click.Choice(sorted(PROBLEM_FORMATS)),
     default="text",
     show_default=True,
     help="text for people, github for annotations on a pull request, json for tools.",
@@ -175,7 +175,7 @@ def validate(paths: tuple[Path, ...], fmt: str, config_file: Path | None) -> Non
     entries, context, problems = load_site(paths, site)
     # a date the build would refuse (a bad SOURCE_DATE_EPOCH) fails here too
     result = _build(site, entries, validator, context=context, problems=problems)
-    click.echo(FORMATS[fmt](result.problems, result.checked))
+    click.echo(PROBLEM_FORMATS[fmt](result.problems, result.checked))
     raise SystemExit(1 if result.problems else 0)
 
 
@@ -246,7 +246,7 @@ def new(
         raise click.UsageError(f"{_display(path)} already exists; nothing was written") from exc
     result = _build(site, [(load_file(path, _display(path)), path.name)], _validator(site))
     if result.problems:  # a bad --severity or id_pattern: say so rather than leave an invalid file unnoticed
-        click.echo(FORMATS["text"](result.problems, 1), err=True)
+        click.echo(PROBLEM_FORMATS["text"](result.problems, 1), err=True)
     click.echo(_display(path))
 
 
@@ -260,7 +260,7 @@ def new(
     type=click.DateTime(formats=["%Y-%m-%d"]),
     help="Report date (default: the plugin's as_of, else SOURCE_DATE_EPOCH, else today).",
 )
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(list(ACTION_FORMATS)), default="table", show_default=True)
 @click.option("--fail-on-overdue", is_flag=True, help="Exit 1 when any action is overdue (for a scheduled CI job).")
 @_config_option
 def actions(
@@ -279,7 +279,7 @@ def actions(
     if result.left_out:
         click.echo(f"warning: {len(result.left_out)} invalid post-mortem(s) left out; run 'postmortem validate'", err=True)
     report = result.catalog.action_report(result.as_of, owner=owner)
-    rows = [r for r in report_rows(report) if not overdue or r["state"] == "overdue"]
+    rows = [r for r in action_rows(report) if not overdue or r["state"] == "overdue"]
     click.echo(ACTION_FORMATS[fmt](rows, report), nl=fmt != "csv")
     raise SystemExit(1 if fail_on_overdue and report.overdue else 0)
 
@@ -303,7 +303,7 @@ def render(out_dir: Path, as_of: dt.datetime | None, config_file: Path | None) -
     loaded = pipeline.load_folder(site.postmortem_dir, folder, _display)
     result = _build(site, loaded.entries, _validator(site), problems=loaded.problems, as_of=as_of.date() if as_of else None)
     if result.problems:
-        click.echo(FORMATS["text"](result.problems, result.checked), err=True)
+        click.echo(PROBLEM_FORMATS["text"](result.problems, result.checked), err=True)
         raise SystemExit(1)
     catalog = result.catalog
     renderer = Renderer.create(catalog, folder, result.as_of)
@@ -318,13 +318,15 @@ def render(out_dir: Path, as_of: dt.datetime | None, config_file: Path | None) -
         escape_title(meta)
         body = link_in_markdown(renderer.decorate(incident, doc.body), mentions, uri, incident.id)
         pages[uri] = front_matter(meta) + body
-    pages[CSS_URI] = CSS_PATH.read_text(encoding="utf-8")
-    for uri, text in pages.items():
+    files: dict[str, bytes] = {uri: text.encode("utf-8") for uri, text in pages.items()}
+    files |= {asset.uri: asset.source.read_bytes() for asset in assets.ASSETS}
+    files |= exports(catalog, result.as_of, folder)
+    for uri, content in files.items():
         target = out_dir / uri
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
-    written = len(pages)
-    click.echo(f"{written} files written to {_display(out_dir)}; add {CSS_URI} to the site's stylesheets for the badges")
+        target.write_bytes(content)
+    sheets = " and ".join(assets.stylesheets())
+    click.echo(f"{len(files)} files written to {_display(out_dir)}; add {sheets} to the site's stylesheets for the badges")
     if site.settings.body_html == "sanitized":  # the plugin sanitizes HTML; this writes Markdown (docs/cli.md, render)
         click.echo(
             "note: post-mortem bodies keep their raw HTML here; body_html: sanitized applies to the plugin's build only,"

@@ -15,15 +15,15 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext
 
-from . import pipeline
+from . import assets, pipeline
 from .catalog import Catalog, Incident, resolve_as_of
 from .config import PostmortemConfig
 from .generated import GeneratedFiles, add_section, dest_prefix, lists_any
 from .load import is_postmortem_name, scan_folder
 from .mentions import MentionIndex, MentionsExtension
 from .model import Document, Problem
-from .render import CSS_PATH, CSS_URI, PAGES, Renderer, escape_title, invalid_body, page_meta
-from .report import summary
+from .outputs import exports, summary
+from .render import PAGES, Renderer, escape_title, invalid_body, page_meta
 from .sanitize import sanitize
 from .schema import SchemaConfigError, effective_schema, make_validator, site_files
 from .serve import PROBLEMS_PAGE, banner, problems_page
@@ -90,7 +90,8 @@ class PostmortemPlugin(BasePlugin[PostmortemConfig]):
         for extension in ("admonition", "attr_list"):
             if extension not in config.markdown_extensions:
                 config.markdown_extensions.append(extension)
-        config.extra_css.append(CSS_URI)
+        config.extra_css.extend(assets.stylesheets())
+        config.extra_javascript.extend(assets.scripts())
         self._mentions = MentionsExtension() if settings.link_mentions else None
         if self._mentions is not None:
             config.markdown_extensions.append(self._mentions)  # type: ignore[arg-type]
@@ -168,7 +169,10 @@ class PostmortemPlugin(BasePlugin[PostmortemConfig]):
             file = self._generated.page(config, uri, content, dest_prefix=prefix_dest)
             files.append(file)
             self._generated_pages.append((title, file))
-        files.append(File.generated(config, CSS_URI, abs_src_path=str(CSS_PATH)))
+        for asset in assets.ASSETS:
+            files.append(File.generated(config, asset.uri, abs_src_path=str(asset.source)))
+        for path, data in exports(self.renderer.catalog, self.renderer.as_of, self.settings.dir).items():
+            files.append(File.generated(config, path, content=data))
 
     def _add_problems_page(
         self, problems: list[Problem], entries: list[tuple[Document, File]], files: Files, config: MkDocsConfig, prefix_dest: str

@@ -14,7 +14,6 @@ import re
 from collections.abc import Iterable, Mapping, MutableMapping
 from dataclasses import dataclass
 from html import escape as html_escape
-from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
 
@@ -33,10 +32,6 @@ from .model import (
     slug,  # anchors for services, tags and severities
 )
 from .schema import CLOSED_STATUSES, is_identifier
-
-#: The badge stylesheet, and where it goes in the built site.
-CSS_PATH = Path(__file__).parent / "assets" / "postmortem.css"
-CSS_URI = "assets/postmortem/postmortem.css"
 
 #: Generated pages: file name under the post-mortem folder -> (template, nav title).
 PAGES: dict[str, tuple[str, str]] = {
@@ -243,29 +238,6 @@ class Renderer:
     def footer(self, incident: Incident) -> str:
         """Corrective actions and related incidents, placed at the bottom of a post-mortem page."""
         return self.env.get_template("incident_footer.md.j2").render(self._context(incident.src_uri) | {"i": incident})
-
-
-def report_rows(report: ActionReport) -> list[dict[str, Any]]:
-    """The overdue report as plain rows (for the CLI's table, CSV and JSON)."""
-    rows = []
-    for kind, actions in (("overdue", report.overdue), ("upcoming", report.upcoming)):
-        for a in actions:
-            rows.append(
-                {
-                    "state": kind,
-                    "owner": a.owner or "",
-                    "days_overdue": a.days_overdue(report.as_of) if kind == "overdue" else "",
-                    "due": a.due.isoformat() if a.due else "",
-                    "priority": a.priority or "",
-                    "status": a.status,
-                    "action": a.title,
-                    "incident": a.incident.id,
-                    "incident_title": a.incident.title,
-                    "ticket": a.ticket or "",
-                    "path": a.incident.path,
-                }
-            )
-    return rows
 
 
 # --- what a post-mortem page hands to the theme and to other plugins -----------------------

@@ -14,7 +14,7 @@ from html import escape
 from pathlib import PurePosixPath
 
 from .model import Problem
-from .report import summary
+from .outputs import summary
 
 #: The page listing every problem, under the post-mortem folder during `mkdocs serve`.
 #: Names starting with `_` are never post-mortems, so no post-mortem can take this one.

@@ -1,15 +1,28 @@
-"""How problems are shown: as text for people, GitHub annotations for CI, JSON for tools."""
+"""Every output by format name, in one place: problems, action reports, and the files a site exports.
+
+- `PROBLEM_FORMATS`: text for people, github annotations for CI, json for tools (`postmortem validate --format`).
+- `ACTION_FORMATS`: table, csv, json (`postmortem actions --format`).
+- `EXPORTS`: files written next to the generated pages, in the built site by the plugin and in
+  `postmortem render`'s folder (a data file, a CSV, a calendar): one `Export` entry each.
+
+A new format or export is one function and one entry here; the commands'
+`--format` choices and the files written follow from these registries.
+"""
 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
-from .catalog import ActionReport
+from .catalog import ActionReport, Catalog
 from .model import DUE_SOON_DAYS, Problem
+
+# --- problems --------------------------------------------------------------------------------
 
 
 def summary(problems: Sequence[Problem], checked: int) -> str:
@@ -24,7 +37,7 @@ def summary(problems: Sequence[Problem], checked: int) -> str:
     )
 
 
-def as_text(problems: Sequence[Problem], checked: int) -> str:
+def problems_text(problems: Sequence[Problem], checked: int) -> str:
     return "\n".join([*(str(p) for p in problems), summary(problems, checked)])
 
 
@@ -36,7 +49,7 @@ def _escape_property(text: str) -> str:
     return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def as_github(problems: Sequence[Problem], checked: int) -> str:
+def problems_github(problems: Sequence[Problem], checked: int) -> str:
     """GitHub Actions workflow commands: each problem shows on the pull request's diff."""
     lines = []
     for p in problems:
@@ -47,7 +60,7 @@ def as_github(problems: Sequence[Problem], checked: int) -> str:
     return "\n".join(lines)
 
 
-def as_json(problems: Sequence[Problem], checked: int) -> str:
+def problems_json(problems: Sequence[Problem], checked: int) -> str:
     return json.dumps(
         {
             "valid": not problems,
@@ -60,10 +73,35 @@ def as_json(problems: Sequence[Problem], checked: int) -> str:
     )
 
 
-FORMATS = {"text": as_text, "github": as_github, "json": as_json}
+ProblemWriter = Callable[[Sequence[Problem], int], str]
+PROBLEM_FORMATS: dict[str, ProblemWriter] = {"text": problems_text, "github": problems_github, "json": problems_json}
 
 
-# --- the action report in a terminal -------------------------------------------
+# --- action reports ----------------------------------------------------------------------------
+
+
+def action_rows(report: ActionReport) -> list[dict[str, Any]]:
+    """The report as plain rows, one per action: what every action format writes."""
+    rows = []
+    for kind, actions in (("overdue", report.overdue), ("upcoming", report.upcoming)):
+        for a in actions:
+            rows.append(
+                {
+                    "state": kind,
+                    "owner": a.owner or "",
+                    "days_overdue": a.days_overdue(report.as_of) if kind == "overdue" else "",
+                    "due": a.due.isoformat() if a.due else "",
+                    "priority": a.priority or "",
+                    "status": a.status,
+                    "action": a.title,
+                    "incident": a.incident.id,
+                    "incident_title": a.incident.title,
+                    "ticket": a.ticket or "",
+                    "path": a.incident.path,
+                }
+            )
+    return rows
+
 
 _COLUMNS = [
     ("state", "State"),
@@ -118,4 +156,26 @@ def actions_json(rows: Sequence[dict[str, Any]], report: ActionReport) -> str:
     )
 
 
-ACTION_FORMATS = {"table": actions_table, "csv": actions_csv, "json": actions_json}
+ActionWriter = Callable[[Sequence[dict[str, Any]], ActionReport], str]
+ACTION_FORMATS: dict[str, ActionWriter] = {"table": actions_table, "csv": actions_csv, "json": actions_json}
+
+
+# --- files a site exports ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Export:
+    """A file written next to the generated pages (under the post-mortem folder), from the catalog."""
+
+    name: str  # file name under the post-mortem folder, e.g. "actions.csv"
+    write: Callable[[Catalog, dt.date], bytes]  # (catalog, as-of date) -> the file's bytes; deterministic
+
+
+#: The site's exports; the plugin writes each into the built site, `postmortem render` into its folder.
+#: (incidents.json, actions.csv and actions.ics of the exports issue are one entry each.)
+EXPORTS: tuple[Export, ...] = ()
+
+
+def exports(catalog: Catalog, as_of: dt.date, folder: str) -> dict[str, bytes]:
+    """Every export's site path (`folder/name`) -> its bytes."""
+    return {f"{folder}/{export.name}": export.write(catalog, as_of) for export in EXPORTS}
