@@ -136,24 +136,79 @@ class Incident:
         return (self.date, self.id)
 
 
+#: An open action's state on the as-of date, most pressing first: past its due date, due within
+#: DUE_SOON_DAYS (the as-of day included), or later.
+ACTION_STATES = ("overdue", "due-soon", "later")
+
+
+@dataclass(frozen=True)
+class ActionRow:
+    """One open action as every output shows it: the open-actions page and `postmortem actions` (table, csv, json)."""
+
+    action: Action
+    state: str  # one of ACTION_STATES
+    days_overdue: int | None  # how many days past due, when overdue
+    days_left: int | None  # days until due (0: due on the as-of day), when not overdue
+
+    @property
+    def owner(self) -> str:
+        return self.action.owner or ""
+
+    def as_dict(self) -> dict[str, Any]:
+        """The row's plain values (for CSV, JSON and the terminal table), keys in column order."""
+        a = self.action
+        return {
+            "state": self.state,
+            "owner": self.owner,
+            "days_overdue": self.days_overdue if self.days_overdue is not None else "",
+            "due": a.due.isoformat() if a.due else "",
+            "priority": a.priority or "",
+            "status": a.status,
+            "action": a.title,
+            "incident": a.incident.id,
+            "incident_title": a.incident.title,
+            "ticket": a.ticket or "",
+            "path": a.incident.path,
+        }
+
+
 @dataclass
 class ActionReport:
     as_of: dt.date
     overdue: list[Action]  # most overdue first
-    upcoming: list[Action]  # open, due within DUE_SOON_DAYS (as_of included), soonest first
+    due_soon: list[Action]  # open, due within DUE_SOON_DAYS (as_of included), soonest first
+    later: list[Action]  # open, due after that (or with no due date), soonest first
     open_count: int
     closed_counts: dict[str, int]  # each closed status (done, cancelled) -> its number of actions, in the schema's order
     total: int
 
-    def overdue_by_owner(self) -> list[tuple[str, list[Action]]]:
-        """Owners with their overdue actions; the owner with the most overdue action first."""
-        groups: dict[str, list[Action]] = {}
-        names: dict[str, str] = {}  # "devops" and "DevOps" are one owner, shown as first written
-        for action in self.overdue:
-            owner = action.owner or ""  # an overdue action is open, so it has one
-            name = names.setdefault(owner.casefold(), owner)
-            groups.setdefault(name, []).append(action)
+    def rows(self, states: Iterable[str] = ACTION_STATES) -> list[ActionRow]:
+        """The open actions in the given states: overdue first (most overdue first), then due soon, then later."""
+        wanted = set(states)
+        rows = []
+        for state, actions in zip(ACTION_STATES, (self.overdue, self.due_soon, self.later), strict=True):
+            if state in wanted:
+                for a in actions:
+                    left = (a.due - self.as_of).days if a.due is not None else None
+                    overdue = -left if left is not None and left < 0 else None
+                    rows.append(ActionRow(a, state, overdue, None if overdue is not None else left))
+        return rows
+
+    def by_owner(self, states: Iterable[str] = ACTION_STATES) -> list[tuple[str, list[ActionRow]]]:
+        """Owners with their rows (see `rows`); the owner of the most pressing action first.
+
+        "devops" and "DevOps" are one owner, shown as first written.
+        """
+        groups: dict[str, list[ActionRow]] = {}
+        names: dict[str, str] = {}
+        for row in self.rows(states):
+            name = names.setdefault(row.owner.casefold(), row.owner)
+            groups.setdefault(name, []).append(row)
         return list(groups.items())
+
+    def overdue_by_owner(self) -> list[tuple[str, list[ActionRow]]]:
+        """Owners with their overdue actions; the owner with the most overdue action first."""
+        return self.by_owner(["overdue"])
 
 
 @dataclass
@@ -200,11 +255,14 @@ class Catalog:
     def action_report(self, as_of: dt.date, owner: str | None = None) -> ActionReport:
         actions = [a for a in self.actions() if owner is None or (a.owner or "").casefold() == owner.casefold()]
         overdue = sorted((a for a in actions if a.is_overdue(as_of)), key=lambda a: a.sort_key)  # most overdue first
-        upcoming = sorted((a for a in actions if a.is_due_within(as_of, DUE_SOON_DAYS)), key=lambda a: a.sort_key)
+        due_soon = sorted((a for a in actions if a.is_due_within(as_of, DUE_SOON_DAYS)), key=lambda a: a.sort_key)
+        pressing = {id(a) for a in (*overdue, *due_soon)}
+        later = sorted((a for a in actions if a.is_open and id(a) not in pressing), key=lambda a: a.sort_key)
         return ActionReport(
             as_of=as_of,
             overdue=overdue,
-            upcoming=upcoming,
+            due_soon=due_soon,
+            later=later,
             open_count=sum(a.is_open for a in actions),
             closed_counts={status: sum(a.status == status for a in actions) for status in CLOSED_STATUSES},
             total=len(actions),

@@ -13,11 +13,11 @@ import click
 from jsonschema import Draft202012Validator
 
 from . import __version__, assets, pipeline
-from .catalog import resolve_as_of
+from .catalog import ACTION_STATES, resolve_as_of
 from .load import MARKDOWN_EXTENSIONS, find_postmortems, is_markdown, is_postmortem_name, load_file, scan_folder
 from .mentions import MentionIndex, link_in_markdown
 from .model import DUE_SOON_DAYS, Document, Problem
-from .outputs import ACTION_FORMATS, PROBLEM_FORMATS, action_rows, exports
+from .outputs import ACTION_FORMATS, PROBLEM_FORMATS, exports
 from .render import PAGES, Renderer, escape_title, front_matter, page_meta
 from .scaffold import ScaffoldError, file_name, init_site, new_postmortem, next_id, template_path
 from .schema import SchemaConfigError, effective_schema, make_validator
@@ -250,9 +250,10 @@ def new(
     click.echo(_display(path))
 
 
-@main.command(short_help=f"Overdue actions and those due in {DUE_SOON_DAYS} days (the site's report).")
+@main.command(short_help=f"Open actions: overdue and due within {DUE_SOON_DAYS} days, or all with --open.")
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
-@click.option("--overdue", is_flag=True, help="Only overdue actions.")
+@click.option("--overdue", "scope", flag_value="overdue", help="Only overdue actions.")
+@click.option("--open", "scope", flag_value="open", help="Every open action: overdue, due soon and later (the site's page).")
 @click.option("--owner", help="Only this owner's actions (case-insensitive).")
 @click.option(
     "--as-of",
@@ -265,28 +266,38 @@ def new(
 @_config_option
 def actions(
     paths: tuple[Path, ...],
-    overdue: bool,
+    scope: str | None,
     owner: str | None,
     as_of: dt.datetime | None,
     fmt: str,
     fail_on_overdue: bool,
     config_file: Path | None,
 ) -> None:
-    """Report overdue actions and those due soon: the site's report, in a terminal."""
+    """Open actions, most pressing first: overdue (most overdue first), then due soon, then (with --open) later.
+
+    The same rows as the site's open-actions page. Without --overdue or --open:
+    overdue actions and those due soon.
+    """
     site = _site(config_file, paths)
     entries, context, _ = load_site(paths, site)
     result = _build(site, entries, _validator(site), context=context, as_of=as_of.date() if as_of else None)
     if result.left_out:
         click.echo(f"warning: {len(result.left_out)} invalid post-mortem(s) left out; run 'postmortem validate'", err=True)
     report = result.catalog.action_report(result.as_of, owner=owner)
-    rows = [r for r in action_rows(report) if not overdue or r["state"] == "overdue"]
+    states = {"overdue": ACTION_STATES[:1], "open": ACTION_STATES}.get(scope or "", ACTION_STATES[:2])
+    rows = report.rows(states)
     click.echo(ACTION_FORMATS[fmt](rows, report), nl=fmt != "csv")
     raise SystemExit(1 if fail_on_overdue and report.overdue else 0)
 
 
 @main.command(short_help="Write the site's pages as plain Markdown (no plugin needed).")
 @click.argument("out_dir", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), help="Date of the overdue report.")
+@click.option(
+    "--as-of",
+    "as_of",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Date of the open-actions page (default: the plugin's as_of, else SOURCE_DATE_EPOCH, else today).",
+)
 @_config_option
 def render(out_dir: Path, as_of: dt.datetime | None, config_file: Path | None) -> None:
     """Write the generated pages and the decorated post-mortems to OUT_DIR as plain Markdown.

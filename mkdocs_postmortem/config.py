@@ -63,7 +63,7 @@ class PostmortemConfig(base.Config):
     `warn` logs each problem as a warning (so `mkdocs build --strict` still fails)."""
 
     as_of = _Date()
-    """The "as of" date (YYYY-MM-DD) of the overdue-action report. Default:
+    """The "as of" date (YYYY-MM-DD) of the open-actions page. Default:
     SOURCE_DATE_EPOCH when set (reproducible builds), else today."""
 
     id_pattern = c.Optional(c.Type(str))

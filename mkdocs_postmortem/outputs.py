@@ -17,10 +17,9 @@ import io
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
 
-from .catalog import ActionReport, Catalog
-from .model import DUE_SOON_DAYS, Problem
+from .catalog import ActionReport, ActionRow, Catalog
+from .model import DUE_SOON_DAYS, Problem, in_words
 
 # --- problems --------------------------------------------------------------------------------
 
@@ -80,29 +79,6 @@ PROBLEM_FORMATS: dict[str, ProblemWriter] = {"text": problems_text, "github": pr
 # --- action reports ----------------------------------------------------------------------------
 
 
-def action_rows(report: ActionReport) -> list[dict[str, Any]]:
-    """The report as plain rows, one per action: what every action format writes."""
-    rows = []
-    for kind, actions in (("overdue", report.overdue), ("upcoming", report.upcoming)):
-        for a in actions:
-            rows.append(
-                {
-                    "state": kind,
-                    "owner": a.owner or "",
-                    "days_overdue": a.days_overdue(report.as_of) if kind == "overdue" else "",
-                    "due": a.due.isoformat() if a.due else "",
-                    "priority": a.priority or "",
-                    "status": a.status,
-                    "action": a.title,
-                    "incident": a.incident.id,
-                    "incident_title": a.incident.title,
-                    "ticket": a.ticket or "",
-                    "path": a.incident.path,
-                }
-            )
-    return rows
-
-
 _COLUMNS = [
     ("state", "State"),
     ("days_overdue", "Days over"),
@@ -115,48 +91,54 @@ _COLUMNS = [
 ]
 
 
-def actions_table(rows: Sequence[dict[str, Any]], report: ActionReport) -> str:
+def actions_table(rows: Sequence[ActionRow], report: ActionReport) -> str:
+    """For people: states and statuses in words."""
     head = (
         f"As of {report.as_of.isoformat()}: {len(report.overdue)} overdue, "
-        f"{len(report.upcoming)} due in the next {DUE_SOON_DAYS} days, "
+        f"{len(report.due_soon)} due soon (within {DUE_SOON_DAYS} days), {len(report.later)} later; "
         f"{report.open_count} open of {report.total} actions"
     )
     if not rows:
         return head
-    cells = [[title for _, title in _COLUMNS], *([str(r[key]) for key, _ in _COLUMNS] for r in rows)]
+    words = {"state", "status"}
+    shown = [{k: in_words(v) if k in words else str(v) for k, v in row.as_dict().items()} for row in rows]
+    cells = [[title for _, title in _COLUMNS], *([r[key] for key, _ in _COLUMNS] for r in shown)]
     widths = [max(len(row[i]) for row in cells) for i in range(len(_COLUMNS))]
     lines = ["  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in cells]
     lines.insert(1, "  ".join("-" * w for w in widths))
     return "\n".join([*lines, "", head])
 
 
-def actions_csv(rows: Sequence[dict[str, Any]], report: ActionReport) -> str:
+def actions_csv(rows: Sequence[ActionRow], report: ActionReport) -> str:
+    """For spreadsheets and scripts: the row's plain values, states and statuses as the schema spells them."""
+    dicts = [row.as_dict() for row in rows]
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=list(rows[0]) if rows else [k for k, _ in _COLUMNS], lineterminator="\n")
+    writer = csv.DictWriter(out, fieldnames=list(dicts[0]) if dicts else [k for k, _ in _COLUMNS], lineterminator="\n")
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows(dicts)
     return out.getvalue()
 
 
-def actions_json(rows: Sequence[dict[str, Any]], report: ActionReport) -> str:
+def actions_json(rows: Sequence[ActionRow], report: ActionReport) -> str:
     return json.dumps(
         {
             "as_of": report.as_of.isoformat(),
             "totals": {
                 "overdue": len(report.overdue),
-                "upcoming": len(report.upcoming),
+                "due_soon": len(report.due_soon),
+                "later": len(report.later),
                 "open": report.open_count,
                 **report.closed_counts,
                 "all": report.total,
             },
-            "actions": list(rows),
+            "actions": [row.as_dict() for row in rows],
         },
         indent=2,
         ensure_ascii=False,
     )
 
 
-ActionWriter = Callable[[Sequence[dict[str, Any]], ActionReport], str]
+ActionWriter = Callable[[Sequence[ActionRow], ActionReport], str]
 ACTION_FORMATS: dict[str, ActionWriter] = {"table": actions_table, "csv": actions_csv, "json": actions_json}
 
 

@@ -21,7 +21,7 @@ import yaml
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
-from .catalog import Action, ActionReport, Catalog, Incident
+from .catalog import ACTION_STATES, Action, ActionReport, ActionRow, Catalog, Incident
 from .model import (
     DUE_SOON_DAYS,
     ID_CLASS,
@@ -40,7 +40,7 @@ PAGES: dict[str, tuple[str, str]] = {
     "timeline.md": ("timeline.md.j2", "Timeline"),
     "services.md": ("services.md.j2", "By service"),
     "tags.md": ("tags.md.j2", "By tag"),
-    "actions.md": ("actions.md.j2", "Overdue actions"),
+    "actions.md": ("actions.md.j2", "Open actions"),
 }
 
 # Characters that mean something to Markdown or HTML anywhere in a line.
@@ -140,7 +140,7 @@ class Renderer:
             "services": unique_slugs(s for s, _ in catalog.by_service()),
             "tags": unique_slugs(t for t, _ in catalog.by_tag()),
             # prefixed: an owner called "Totals" must not take the id of the page's own heading
-            "owners": {o: f"owner-{a}" for o, a in unique_slugs(o for o, _ in report.overdue_by_owner()).items()},
+            "owners": {o: f"owner-{a}" for o, a in unique_slugs(o for o, _ in report.by_owner()).items()},
         }
         return cls(catalog, folder, as_of, env, anchors, report)
 
@@ -173,6 +173,20 @@ class Renderer:
             return Markup(f"[{md_escape(shown)}]({url})")
         return Markup(md_escape(action.ticket))
 
+    def state(self, row: ActionRow) -> Markup:
+        """An open action's state, as the open-actions page shows it first: "12 days overdue", "due soon", "later"."""
+        if row.days_overdue is not None:
+            text = f"{row.days_overdue} day{'s' if row.days_overdue != 1 else ''} overdue"
+        else:
+            text = in_words(row.state)
+        return Markup(f'<span class="pm-state pm-{slug(row.state)}">{md_escape(text)}</span>')
+
+    @staticmethod
+    def state_counts(rows: Iterable[ActionRow]) -> str:
+        """ "2 overdue, 1 later": how many of `rows` are in each state, states with none left out."""
+        states = [row.state for row in rows]
+        return ", ".join(f"{states.count(s)} {in_words(s)}" for s in ACTION_STATES if s in states)
+
     def badge(self, severity: str) -> Markup:
         return Markup(f'<span class="pm-badge pm-sev-{slug(severity)}">{md_escape(severity)}</span>')
 
@@ -188,9 +202,12 @@ class Renderer:
             "index_link": lambda page, text, anchor="": self.index_link(page_uri, page, text, anchor),
             "ticket": self.ticket,
             "badge": self.badge,
+            "state": self.state,
+            "state_counts": self.state_counts,
             "anchor": lambda name: Markup(f" {{#{slug(str(name))}}}"),
             "anchor_of": lambda kind, name: self.anchors[kind][name],
             "relation_words": RELATION_WORDS,
+            "page_titles": {name: title for name, (_, title) in PAGES.items()},
             "due_soon_days": DUE_SOON_DAYS,
             "closed_statuses": CLOSED_STATUSES,
             "in_words": in_words,
@@ -203,7 +220,7 @@ class Renderer:
         """One generated page (a key of PAGES) as Markdown."""
         template, _ = PAGES[name]
         page_uri = posixpath.join(self.folder, name)
-        context = self._context(page_uri)
+        context = self._context(page_uri) | {"page_title": PAGES[name][1]}
         if name in ("actions.md", "index.md"):
             context["report"] = self.report
         context.update(extra)

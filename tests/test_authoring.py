@@ -6,6 +6,7 @@ import csv
 import datetime as dt
 import io
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -153,7 +154,7 @@ def test_actions_overdue_lists_exactly_the_overdue_ones(action_site, run):
     result = run("actions", "--overdue", "--as-of", "2026-02-01", "--format", "json")
     data = json.loads(result.output)
     assert [(a["action"], a["days_overdue"]) for a in data["actions"]] == [("Long overdue", 62), ("Due yesterday", 1)]
-    assert data["totals"] == {"overdue": 2, "upcoming": 1, "open": 4, "done": 1, "cancelled": 1, "all": 6}
+    assert data["totals"] == {"overdue": 2, "due_soon": 1, "later": 1, "open": 4, "done": 1, "cancelled": 1, "all": 6}
 
 
 def test_actions_without_overdue_adds_those_due_in_30_days(action_site, run):
@@ -161,8 +162,36 @@ def test_actions_without_overdue_adds_those_due_in_30_days(action_site, run):
     assert [(r["state"], r["action"]) for r in rows] == [
         ("overdue", "Long overdue"),
         ("overdue", "Due yesterday"),
-        ("upcoming", "Due on the day"),
+        ("due-soon", "Due on the day"),
     ]
+
+
+def test_actions_open_lists_every_open_action_most_pressing_first(action_site, run):
+    rows = list(csv.DictReader(io.StringIO(run("actions", "--open", "--as-of", "2026-02-01", "--format", "csv").output)))
+    assert [(r["state"], r["days_overdue"], r["action"], r["incident_title"]) for r in rows] == [
+        ("overdue", "62", "Long overdue", "Checkout outage"),
+        ("overdue", "1", "Due yesterday", "Checkout outage"),
+        ("due-soon", "", "Due on the day", "Checkout outage"),
+        ("later", "", "Next month", "Checkout outage"),
+    ]
+    table = run("actions", "--open", "--as-of", "2026-02-01").output
+    assert "due soon" in table and "in progress" in table and "in-progress" not in table  # words, for people
+
+
+def test_the_page_and_every_format_show_the_same_rows(action_site, run):
+    from mkdocs_postmortem.catalog import build_catalog
+    from mkdocs_postmortem.config import default_settings
+    from mkdocs_postmortem.load import find_postmortems, load_file
+    from mkdocs_postmortem.render import Renderer
+
+    docs = [(load_file(p), p.name) for p in find_postmortems(action_site.root / "docs" / "postmortems")]
+    page = Renderer.create(build_catalog(docs, default_settings().severities), "postmortems", dt.date(2026, 2, 1)).page(
+        "actions.md"
+    )
+    data = json.loads(run("actions", "--open", "--as-of", "2026-02-01", "--format", "json").output)
+    shown = re.findall(r"^- <span class=\"pm-state pm-([a-z-]+)\">.*?</span> \*\*(.+)\*\*  $", page, re.MULTILINE)
+    assert sorted(shown) == sorted((a["state"], a["action"]) for a in data["actions"])
+    assert len(shown) == 4
 
 
 def test_actions_filters_by_owner(action_site, run):
@@ -173,7 +202,7 @@ def test_actions_filters_by_owner(action_site, run):
 def test_actions_table_is_readable(action_site, run):
     out = run("actions", "--as-of", "2026-02-01").output
     assert out.splitlines()[0].split() == ["State", "Days", "over", "Due", "Owner", "Prio", "Status", "Incident", "Action"]
-    assert "As of 2026-02-01: 2 overdue, 1 due in the next 30 days, 4 open of 6 actions" in out
+    assert "As of 2026-02-01: 2 overdue, 1 due soon (within 30 days), 1 later; 4 open of 6 actions" in out
 
 
 def test_closed_actions_without_owner_or_due_are_counted_in_every_format(site, run):
@@ -188,11 +217,13 @@ def test_closed_actions_without_owner_or_due_are_counted_in_every_format(site, r
     )
     assert run("validate").exit_code == 0
     data = json.loads(run("actions", "--as-of", "2026-02-01", "--format", "json").output)
-    assert data["totals"] == {"overdue": 1, "upcoming": 0, "open": 1, "done": 1, "cancelled": 1, "all": 3}
+    assert data["totals"] == {"overdue": 1, "due_soon": 0, "later": 0, "open": 1, "done": 1, "cancelled": 1, "all": 3}
     assert [a["action"] for a in data["actions"]] == ["Due yesterday"]
     rows = list(csv.DictReader(io.StringIO(run("actions", "--as-of", "2026-02-01", "--format", "csv").output)))
     assert [r["action"] for r in rows] == ["Due yesterday"]
-    assert "1 overdue, 0 due in the next 30 days, 1 open of 3 actions" in run("actions", "--as-of", "2026-02-01").output
+    assert (
+        "1 overdue, 0 due soon (within 30 days), 0 later; 1 open of 3 actions" in run("actions", "--as-of", "2026-02-01").output
+    )
 
 
 def test_fail_on_overdue_exits_1_only_when_something_is_overdue(action_site, run):

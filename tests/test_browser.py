@@ -233,31 +233,31 @@ def test_a_reader_goes_from_home_to_a_p0_and_along_its_backlink_and_back(tab: Ta
     assert tab.problems == []
 
 
-def test_the_overdue_report_lists_each_owner_with_days_overdue(tab: Tab, example: Example):
+def test_the_open_actions_page_lists_every_open_action_by_owner_with_days_overdue(tab: Tab, example: Example):
     expected = example.overdue_days_by_owner(as_of())
     assert expected, "the example site needs an overdue action"
+    open_actions = [a for m in example.meta.values() for a in m.get("actions") or [] if a["status"] not in CLOSED]
     tab.goto("postmortems/")
     tab.click_and_wait(tab.page.locator("article .admonition a[href='actions/']"))
-    expect(tab.page.locator("article h1")).to_contain_text("Overdue corrective actions")
+    expect(tab.page.locator("article h1")).to_contain_text("Open actions")
     expect(tab.page.locator("article")).to_contain_text(f"As of {as_of().isoformat()}")
-    # Each owner's heading (it may add a count) and the table under it; the days are in the column headed "...overdue".
+    # Each owner's heading and the list under it; each item starts with its state ("12 days overdue", "due soon", "later").
     groups = tab.page.evaluate(
-        """() => [...document.querySelectorAll("article h3")].map(h => {
-               const next = h.nextElementSibling;
-               const table = next && (next.tagName === "TABLE" ? next : next.querySelector(":scope > * > table"));
-               const heads = table ? [...table.querySelectorAll("thead th")].map(th => th.textContent.trim()) : [];
-               const cells = tr => [...tr.cells].map(td => td.textContent.trim());
-               const rows = table ? [...table.querySelectorAll("tbody tr")].map(cells) : [];
-               return {heading: h.textContent.replace("¶", "").trim(), heads, rows};
+        """() => [...document.querySelectorAll("article h2")].map(h => {
+               const list = h.nextElementSibling;
+               const items = list && list.tagName === "UL" ? [...list.querySelectorAll(":scope > li")] : [];
+               const state = li => (li.querySelector(".pm-state") || {textContent: ""}).textContent.trim();
+               return {heading: h.textContent.replace("¶", "").trim(), states: items.map(state)};
            })"""
     )
     shown: dict[str, list[int]] = {}
     for group in groups:
-        owner = next((o for o in expected if group["heading"] == o or group["heading"].startswith(o + " ")), None)
-        assert owner, f"owner heading {group['heading']!r} names none of {sorted(expected)}"
-        column = next(i for i, head in enumerate(group["heads"]) if "overdue" in head.lower())
-        shown[owner] = sorted(int(re.match(r"\d+", row[column]).group()) for row in group["rows"])  # type: ignore[union-attr]
+        days = [int(re.match(r"\d+", s).group()) for s in group["states"] if s.endswith("overdue")]  # type: ignore[union-attr]
+        assert days == sorted(days, reverse=True), f"{group['heading']}: most overdue first"
+        if days:
+            shown[group["heading"]] = sorted(days)
     assert shown == expected
+    assert sum(len(group["states"]) for group in groups) == len(open_actions)
     assert tab.problems == []
 
 

@@ -306,7 +306,7 @@ def test_actions_on_the_first_and_last_day_there_is(site, cli, as_of):
     (site.root / "mkdocs.yml").write_text(plugin(f'as_of: "{as_of}"'))
     result = cli(site.root, "actions", "--format", "csv")
     assert result.exit_code == 0, result.output
-    assert f"upcoming,Ann,,{as_of},,not-started,Ends," in result.output.replace("\r", "")
+    assert f"due-soon,Ann,,{as_of},,not-started,Ends," in result.output.replace("\r", "")
 
 
 def test_serve_watches_the_extension_and_the_site_files_it_refers_to(site):

@@ -10,10 +10,11 @@ import re
 
 import pytest
 
+from mkdocs_postmortem.assets import ASSETS
 from mkdocs_postmortem.config import default_settings
 from mkdocs_postmortem.model import slug
-from mkdocs_postmortem.render import CSS_PATH
 
+CSS_PATH = next(asset.source for asset in ASSETS if asset.is_stylesheet)
 AA_NORMAL_TEXT = 4.5
 _RULE = re.compile(r"([^{}]+)\{([^}]*)\}")
 

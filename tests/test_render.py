@@ -120,7 +120,7 @@ def test_derived_durations(catalog: Catalog):
 def test_due_on_the_as_of_date_is_not_overdue(catalog: Catalog):
     report = catalog.action_report(AS_OF)
     assert "Due on the as-of day" not in [a.title for a in report.overdue]
-    assert "Due on the as-of day" in [a.title for a in report.upcoming]
+    assert "Due on the as-of day" in [a.title for a in report.due_soon]
     assert "Due on the as-of day" in [a.title for a in catalog.action_report(AS_OF + dt.timedelta(days=1)).overdue]
 
 
@@ -150,8 +150,8 @@ def test_overdue_is_most_overdue_first_grouped_by_owner(catalog: Catalog):
     assert [owner for owner, _ in report.overdue_by_owner()] == ["Ann Lee", "Bob Roy"]
 
 
-def test_upcoming_covers_the_next_30_days_inclusive(catalog: Catalog):
-    titles = [a.title for a in catalog.action_report(AS_OF).upcoming]
+def test_due_soon_covers_the_next_30_days_inclusive(catalog: Catalog):
+    titles = [a.title for a in catalog.action_report(AS_OF).due_soon]
     assert titles == ["Due on the as-of day", "Within 30 days"]
 
 
@@ -235,3 +235,33 @@ def test_page_meta_keeps_known_fields_safe_tags_a_plain_title_and_an_html_descri
         "tags": ["ok"],
         "severity": "P1",
     }
+
+
+def test_later_holds_every_other_open_action(catalog: Catalog):
+    report = catalog.action_report(AS_OF)
+    assert [a.title for a in report.later] == ["Just past 30 days"]
+    assert len(report.overdue) + len(report.due_soon) + len(report.later) == report.open_count
+
+
+def test_one_row_per_open_action_overdue_first_then_due_soon_then_later(catalog: Catalog):
+    rows = catalog.action_report(AS_OF).rows()
+    assert [(r.state, r.days_overdue, r.days_left, r.action.title) for r in rows] == [
+        ("overdue", 42, None, "Validate config before push"),
+        ("overdue", 14, None, "Add capacity alerts"),
+        ("due-soon", None, 0, "Due on the as-of day"),
+        ("due-soon", None, 30, "Within 30 days"),
+        ("later", None, 31, "Just past 30 days"),
+    ]
+    assert rows[0].as_dict()["incident_title"] == "Checkout outage after a config push"
+
+
+def test_the_open_actions_page_groups_by_owner_most_pressing_owner_first(catalog: Catalog, renderer: Renderer):
+    assert [(owner, [r.state for r in rows]) for owner, rows in catalog.action_report(AS_OF).by_owner()] == [
+        ("Ann Lee", ["overdue", "due-soon", "later"]),
+        ("Bob Roy", ["overdue"]),
+        ("Platform", ["due-soon"]),
+    ]
+    page = renderer.page("actions.md")
+    assert page.startswith("# Open actions\n")
+    assert "in progress" in page and "in-progress" not in page  # statuses in words
+    assert page.index("## Ann Lee") < page.index("## Bob Roy") < page.index("## Platform")
