@@ -252,8 +252,8 @@ def new(
 
 @main.command(short_help=f"Open actions: overdue and due within {DUE_SOON_DAYS} days, or all with --open.")
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
-@click.option("--overdue", "scope", flag_value="overdue", help="Only overdue actions.")
-@click.option("--open", "scope", flag_value="open", help="Every open action: overdue, due soon and later (the site's page).")
+@click.option("--overdue", is_flag=True, help="Only overdue actions.")
+@click.option("--open", "all_open", is_flag=True, help="Every open action: overdue, due soon and later (the site's page).")
 @click.option("--owner", help="Only this owner's actions (case-insensitive).")
 @click.option(
     "--as-of",
@@ -266,7 +266,8 @@ def new(
 @_config_option
 def actions(
     paths: tuple[Path, ...],
-    scope: str | None,
+    overdue: bool,
+    all_open: bool,
     owner: str | None,
     as_of: dt.datetime | None,
     fmt: str,
@@ -278,13 +279,15 @@ def actions(
     The same rows as the site's open-actions page. Without --overdue or --open:
     overdue actions and those due soon.
     """
+    if overdue and all_open:
+        raise click.UsageError("--overdue and --open exclude each other: --open lists the overdue actions too")
     site = _site(config_file, paths)
     entries, context, _ = load_site(paths, site)
     result = _build(site, entries, _validator(site), context=context, as_of=as_of.date() if as_of else None)
     if result.left_out:
         click.echo(f"warning: {len(result.left_out)} invalid post-mortem(s) left out; run 'postmortem validate'", err=True)
     report = result.catalog.action_report(result.as_of, owner=owner)
-    states = {"overdue": ACTION_STATES[:1], "open": ACTION_STATES}.get(scope or "", ACTION_STATES[:2])
+    states = ACTION_STATES[:1] if overdue else ACTION_STATES if all_open else ACTION_STATES[:2]
     rows = report.rows(states)
     click.echo(ACTION_FORMATS[fmt](rows, report), nl=fmt != "csv")
     raise SystemExit(1 if fail_on_overdue and report.overdue else 0)

@@ -178,6 +178,11 @@ def test_actions_open_lists_every_open_action_most_pressing_first(action_site, r
     assert "due soon" in table and "in progress" in table and "in-progress" not in table  # words, for people
 
 
+def test_actions_overdue_and_open_together_is_a_usage_error(action_site, run):
+    result = CliRunner().invoke(main, ["actions", "--overdue", "--open"])
+    assert result.exit_code == 2 and "--overdue and --open exclude each other" in result.output
+
+
 def test_the_page_and_every_format_show_the_same_rows(action_site, run):
     from mkdocs_postmortem.catalog import build_catalog
     from mkdocs_postmortem.config import default_settings
