@@ -140,7 +140,7 @@ class PostmortemPlugin(BasePlugin[PostmortemConfig]):
                 if doc.meta is None and not _readable(file):
                     files.remove(file)
         self.catalog = result.catalog
-        self.renderer = Renderer.create(self.catalog, folder, result.as_of)
+        self.renderer = Renderer.create(self.catalog, folder, result.as_of, config.use_directory_urls)
         self._by_uri = {i.src_uri: i for i in self.catalog.incidents.values()}
         self._docs_by_uri = {file.src_uri: doc for doc, file in entries}
         self._mention_index = MentionIndex.of({i.id: i.src_uri for i in self.catalog.incidents.values()})

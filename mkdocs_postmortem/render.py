@@ -121,9 +121,10 @@ class Renderer:
     env: Environment
     anchors: dict[str, dict[str, str]]  # "severity" | "services" | "tags" | "owners" -> name -> anchor on its page
     report: ActionReport  # the overdue report as of `as_of`
+    directory_urls: bool = True  # MkDocs' use_directory_urls: where a page lands, for links written as HTML
 
     @classmethod
-    def create(cls, catalog: Catalog, folder: str, as_of: dt.date) -> Renderer:
+    def create(cls, catalog: Catalog, folder: str, as_of: dt.date, directory_urls: bool = True) -> Renderer:
         env = Environment(
             loader=PackageLoader("mkdocs_postmortem", "templates"),
             autoescape=False,  # Markdown, not HTML: escaping is `finalize`'s job
@@ -142,7 +143,7 @@ class Renderer:
             # prefixed: an owner called "Totals" must not take the id of the page's own heading
             "owners": {o: f"owner-{a}" for o, a in unique_slugs(o for o, _ in report.by_owner()).items()},
         }
-        return cls(catalog, folder, as_of, env, anchors, report)
+        return cls(catalog, folder, as_of, env, anchors, report, directory_urls)
 
     # --- links ------------------------------------------------------------
 
@@ -159,6 +160,44 @@ class Renderer:
     def plain_id(self, incident: Incident) -> Markup:
         """An incident's id as text kept on one line, for rows whose title already links to the page."""
         return Markup(f'<span class="{ID_CLASS}">{md_escape(incident.id)}</span>')
+
+    def dest_uri(self, src_uri: str) -> str:
+        """Where MkDocs writes a page (its rule, mkdocs.structure.files.File): a.md -> a/index.html or a.html."""
+        stem, _ = posixpath.splitext(src_uri)
+        if posixpath.basename(stem) == "index":
+            return posixpath.join(posixpath.dirname(stem), "index.html")
+        return f"{stem}/index.html" if self.directory_urls else f"{stem}.html"
+
+    def html_href(self, page_uri: str, target_uri: str) -> str:
+        """A link from one page to another in HTML, which MkDocs does not rewrite as it does Markdown links."""
+        target = self.dest_uri(target_uri)
+        rel = posixpath.relpath(target, posixpath.dirname(self.dest_uri(page_uri)) or ".")
+        if self.directory_urls and posixpath.basename(rel) == "index.html":
+            rel = posixpath.dirname(rel) + "/" if posixpath.dirname(rel) else "./"
+        return quote(rel)
+
+    def title_link(self, page_uri: str, incident: Incident) -> Markup:
+        """The one link of an incident's row in a generated list: its title, as HTML."""
+        return Markup(f'<a class="pm-title" href="{self.html_href(page_uri, incident.src_uri)}">{md_escape(incident.title)}</a>')
+
+    def severity_rank(self, incident: Incident) -> int:
+        """0 for the most severe level of the site's scale; 99 for a severity the scale does not list."""
+        return self.catalog.severities.index(incident.severity) if incident.severity in self.catalog.severities else 99
+
+    def row_data(self, incident: Incident) -> Markup:
+        """A list row's data-* attributes: what postmortem.js sorts and filters by (comma-free services: see identifier)."""
+        rank = self.severity_rank(incident)
+        values = {
+            "severity": incident.severity,
+            "rank": str(rank),
+            "status": incident.status,
+            "year": str(incident.date.year),
+            "date": incident.date.isoformat(),
+            "duration": "" if incident.duration_minutes is None else str(incident.duration_minutes),
+            "services": ",".join(incident.services),
+            "title": incident.title,
+        }
+        return Markup(" ".join(f'data-pm-{key}="{md_escape(value)}"' for key, value in values.items()))
 
     def index_link(self, page_uri: str, page: str, text: str, anchor: str = "") -> Markup:
         label = text if isinstance(text, Markup) else md_escape(text)
@@ -199,6 +238,8 @@ class Renderer:
             "page_uri": page_uri,
             "link": lambda incident, text=None: self.link(page_uri, incident, text),
             "plain_id": self.plain_id,
+            "title_link": lambda incident: self.title_link(page_uri, incident),
+            "row_data": self.row_data,
             "index_link": lambda page, text, anchor="": self.index_link(page_uri, page, text, anchor),
             "ticket": self.ticket,
             "badge": self.badge,
@@ -231,7 +272,7 @@ class Renderer:
 
         `own_title` is the body's own `# ...` line, kept as the title; else the title comes from the front matter.
         """
-        rank = self.catalog.severities.index(incident.severity) if incident.severity in self.catalog.severities else 99
+        rank = self.severity_rank(incident)
         admonition = ("danger", "warning", "note")[min(rank, 2)]
         context = self._context(incident.src_uri) | {
             "i": incident,

@@ -214,8 +214,10 @@ def test_a_reader_goes_from_home_to_a_p0_and_along_its_backlink_and_back(tab: Ta
 
     tab.click_and_wait(tab.page.locator(".md-nav--primary a.md-nav__link", has_text="By severity"))
     expect(tab.page.locator("article h1")).to_contain_text("Incidents by severity")
-    # one link per row: the title links, the id beside it is plain text
-    tab.click_and_wait(tab.table_after("p0").get_by_role("link", name=example.meta[first]["title"], exact=True))
+    # one link per row, the title; the id beside it is plain text
+    row = tab.table_after("p0").locator("tbody tr", has_text=first)
+    expect(row.get_by_role("link")).to_have_count(1)
+    tab.click_and_wait(row.get_by_role("link", name=example.meta[first]["title"], exact=True))
     first_url = tab.page.url
     expect(tab.page.locator("article h1")).to_contain_text(example.meta[first]["title"])
     card = tab.page.locator("article .admonition").first

@@ -92,17 +92,26 @@ def test_backlinks_appear_on_the_referenced_page(renderer: Renderer, catalog: Ca
 @pytest.mark.parametrize("page", ["footer", "index.md", "severity.md", "timeline.md", "services.md", "tags.md"])
 def test_a_row_naming_an_incident_links_to_it_once(renderer: Renderer, catalog: Catalog, page: str):
     """The title links; the id beside it is plain text (two links to one page in a row read as two places)."""
-    text = renderer.footer(catalog.incidents["INC-2025-0001"]) if page == "footer" else renderer.page(page, title="T")
-    rows = [line for line in text.splitlines() if line.startswith("|") and "](inc-" in line]
+    if page == "footer":  # a Markdown table
+        text = renderer.footer(catalog.incidents["INC-2025-0001"])
+        rows = [line for line in text.splitlines() if line.startswith("|") and "](inc-" in line]
+        assert rows
+        assert [line.count("](inc-") for line in rows] == [1] * len(rows)
+        return
+    # the index lists are HTML, one row (<tr> or <li>) per line
+    text = renderer.page(page, title="T")
+    rows = [line for line in text.splitlines() if line.startswith(("<tr data-pm-", "<li data-pm-"))]
     assert rows
-    assert [line.count("](inc-") for line in rows] == [1] * len(rows)
+    assert [line.count("<a ") for line in rows] == [1] * len(rows)
+    if page != "timeline.md":  # the id is shown, as text
+        assert all('<span class="pm-id">INC-' in line for line in rows)
 
 
 def test_statuses_are_shown_in_words_on_the_incident_page_and_the_lists(renderer: Renderer, catalog: Catalog):
     footer = renderer.footer(catalog.incidents["INC-2025-0001"])
     assert "**overdue 42 d** (in progress)" in footer and "| not started |" in footer
     assert "not-started" not in footer and "in-progress" not in footer
-    assert "| lessons shared |" in renderer.page("severity.md", title="T")
+    assert '<td class="pm-col-status">lessons shared</td>' in renderer.page("severity.md", title="T")
 
 
 def test_derived_durations(catalog: Catalog):
@@ -265,3 +274,22 @@ def test_the_open_actions_page_groups_by_owner_most_pressing_owner_first(catalog
     assert page.startswith("# Open actions\n")
     assert "in progress" in page and "in-progress" not in page  # statuses in words
     assert page.index("## Ann Lee") < page.index("## Bob Roy") < page.index("## Platform")
+
+
+@pytest.mark.parametrize(
+    ("directory_urls", "page", "target", "expected"),
+    [
+        (True, "postmortems/index.md", "postmortems/inc-a.md", "inc-a/"),
+        (True, "postmortems/severity.md", "postmortems/inc-a.md", "../inc-a/"),
+        (True, "postmortems/severity.md", "postmortems/2025/inc a.md", "../2025/inc%20a/"),
+        (True, "postmortems/severity.md", "postmortems/index.md", "../"),
+        (False, "postmortems/index.md", "postmortems/inc-a.md", "inc-a.html"),
+        (False, "postmortems/severity.md", "postmortems/2025/inc-a.md", "2025/inc-a.html"),
+    ],
+)
+def test_links_written_as_html_point_where_mkdocs_puts_the_page(
+    catalog: Catalog, directory_urls: bool, page: str, target: str, expected: str
+) -> None:
+    """Index rows are HTML, which MkDocs does not rewrite: the link must already be the built page's URL."""
+    renderer = Renderer.create(catalog, "postmortems", AS_OF, directory_urls)
+    assert renderer.html_href(page, target) == expected

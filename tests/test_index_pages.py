@@ -1,0 +1,151 @@
+"""The generated index pages on a site that strains them (tests/wide_site.py: long titles, many long
+service names, long ids), in a real browser: nothing scrolls sideways at a laptop's or a phone's width,
+in Material and in the built-in mkdocs theme; one link per row."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import os
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import sync_playwright
+
+from mkdocs_postmortem.render import PAGES
+
+from . import wide_site
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+]
+#: The index pages this test holds to the layout rules (the action page has its own).
+INDEX_PAGES = [name.removesuffix(".md") for name in PAGES if name != "actions.md"]
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        not os.environ.get("CI") and not CHROMIUM.exists(),
+        reason=f"{CHROMIUM} is missing (apt-get install chromium, or ./dev test); in CI this test always runs",
+    ),
+]
+
+
+class _Quiet(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+def _build(root: Path, theme: str) -> Path:
+    wide_site.write(root / "src", theme)
+    out = root / "site"
+    epoch = int(dt.datetime(2026, 11, 29, tzinfo=dt.timezone.utc).timestamp())
+    env = os.environ | {"NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": str(epoch)}
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(out)],
+        cwd=root / "src",
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+@pytest.fixture(scope="module", params=["material", "mkdocs"])
+def served(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    out = _build(tmp_path_factory.mktemp(request.param), request.param)
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(out)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/", out
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser_page(served: tuple[str, Path], tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    base_url, _ = served
+    with sync_playwright() as p:
+        ctx = p.chromium.launch_persistent_context(
+            str(tmp_path_factory.mktemp("profile")), executable_path=str(CHROMIUM), args=ARGS
+        )
+        ctx.set_default_timeout(15_000)
+        # the theme asks Google for fonts: answer empty, the test must not depend on the network
+        ctx.route(lambda url: not url.startswith(base_url), lambda route: route.fulfill(status=200, body=""))
+        page = ctx.new_page()
+        try:
+            yield page
+        finally:
+            ctx.close()
+
+
+def _url(base_url: str, name: str) -> str:
+    return base_url + "postmortems/" + ("" if name == "index" else name + "/")
+
+
+@pytest.mark.parametrize("width", [1400, 390])
+def test_no_index_page_scrolls_sideways(browser_page: Any, served: tuple[str, Path], width: int) -> None:
+    base_url, _ = served
+    browser_page.set_viewport_size({"width": width, "height": 900})
+    wide = {}
+    for name in INDEX_PAGES:
+        browser_page.goto(_url(base_url, name))
+        browser_page.wait_for_load_state("load")
+        assert browser_page.locator(".pm-list tbody tr, .pm-timeline li").count() > 0, name
+        overflow = browser_page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        if overflow > 0:
+            wide[name] = overflow
+    assert wide == {}, f"pages wider than a {width} px window (by px): {wide}"
+
+
+def test_the_title_comes_first_on_a_phone(browser_page: Any, served: tuple[str, Path]) -> None:
+    """At 390 px a row is a stacked card: severity, then the title above the date, duration and status."""
+    base_url, _ = served
+    browser_page.set_viewport_size({"width": 390, "height": 900})
+    browser_page.goto(_url(base_url, "index"))
+    row = browser_page.locator(".pm-list tbody tr").first
+    top = {cell: row.locator(f".pm-col-{cell}").bounding_box()["y"] for cell in ("sev", "title", "date", "status")}
+    assert top["sev"] < top["title"] < top["date"] <= top["status"], top
+
+
+def test_one_link_per_row_the_title(served: tuple[str, Path]) -> None:
+    _, out = served
+    html = (out / "postmortems" / "severity" / "index.html").read_text(encoding="utf-8")
+    rows = html.split("<tr data-pm-")[1:]
+    assert len(rows) == wide_site.COUNT
+    for row in rows:
+        row = row.split("</tr>")[0]
+        assert row.count("<a ") == 1 and 'class="pm-title"' in row, row
+        assert "PLATFORM-RELIABILITY" in row  # the id, shown as text
+
+
+def test_a_title_leads_to_its_post_mortem(browser_page: Any, served: tuple[str, Path]) -> None:
+    base_url, _ = served
+    browser_page.set_viewport_size({"width": 1400, "height": 900})
+    for name in INDEX_PAGES:
+        browser_page.goto(_url(base_url, name))
+        link = browser_page.locator("a.pm-title").first
+        title = link.inner_text()
+        link.click()
+        browser_page.wait_for_load_state("load")
+        assert title in browser_page.locator("h1").first.inner_text(), (name, browser_page.url)
