@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import time
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -90,21 +89,15 @@ def test_mentions_in_headings_lists_tables_and_admonitions_link():
     assert html_of(text).count('class="pm-mention"') == 4
 
 
-def test_linking_a_long_page_against_hundreds_of_ids_is_fast():
+def test_a_long_page_against_hundreds_of_ids_links_every_mention():
+    """Its cost, against the plain parse, is measured by bench/bench_mentions.py (not a timed test)."""
     index = MentionIndex.of({f"INC-2025-{n:04d}": f"pm/inc-{n}.md" for n in range(1, 501)})
     text = ("Word " * 40 + "INC-2025-0042 and INC-2025-9999. `INC-2025-0001`\n\n") * 200  # ~50,000 words
     extension = MentionsExtension()
     extension.finder = index.finder("pm/inc-1.md", "INC-2025-0001")
-    md = markdown.Markdown(extensions=[extension])
-    start = time.perf_counter()
-    out = md.convert(text)
-    linked = time.perf_counter() - start
-    md_plain = markdown.Markdown()
-    start = time.perf_counter()
-    md_plain.convert(text)
-    plain = time.perf_counter() - start
+    out = markdown.Markdown(extensions=[extension]).convert(text)
     assert out.count('class="pm-mention"') == 200
-    assert linked < plain * 2 + 0.2, (linked, plain)  # the treeprocessor costs less than the parse itself
+    assert "INC-2025-9999</a>" not in out and "<code>INC-2025-0001</code>" in out
 
 
 # --- the same rule, written as Markdown links by `postmortem render` -----------------------------------
