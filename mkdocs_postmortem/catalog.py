@@ -15,6 +15,17 @@ from typing import Any
 from .model import DUE_SOON_DAYS, Document, parse_date, parse_date_time, reference_id, reference_relation
 from .schema import CLOSED_STATUSES, TIMING_ORDER
 
+#: The derived durations (docs/format.md, "Derived figures"): name -> (from moment, to moment).
+#: The impact window runs from the start; the times to ... run from detection, as responders count them.
+DURATIONS: dict[str, tuple[str, str]] = {
+    "impact window": ("started", "resolved"),
+    "time to detect": ("started", "detected"),
+    "time to acknowledge": ("detected", "acknowledged"),
+    "time to root cause": ("detected", "root_caused"),
+    "time to mitigate": ("detected", "mitigated"),
+    "time to resolve": ("detected", "resolved"),
+}
+
 
 @dataclass
 class Action:
@@ -107,29 +118,73 @@ class Incident:
 
     @property
     def time_to_detect(self) -> int | None:
-        return self._minutes("started", "detected")
+        return self._minutes(*DURATIONS["time to detect"])
 
     @property
     def time_to_acknowledge(self) -> int | None:
-        return self._minutes("detected", "acknowledged")
+        return self._minutes(*DURATIONS["time to acknowledge"])
 
     @property
     def time_to_root_cause(self) -> int | None:
-        return self._minutes("detected", "root_caused")
+        return self._minutes(*DURATIONS["time to root cause"])
 
     @property
     def time_to_mitigate(self) -> int | None:
-        return self._minutes("detected", "mitigated")
+        return self._minutes(*DURATIONS["time to mitigate"])
+
+    def durations(self) -> list[tuple[str, str, str, int]]:
+        """(name, from, to, minutes) of every derived duration the timing gives, in DURATIONS order."""
+        out = []
+        for name, (start, end) in DURATIONS.items():
+            minutes = self._minutes(start, end)
+            if minutes is not None:
+                out.append((name, start, end, minutes))
+        return out
+
+    @property
+    def stated_duration(self) -> int | None:
+        """`impact.duration_minutes` as written, or None."""
+        value = self._section("impact").get("duration_minutes")
+        return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+    def _section(self, name: str) -> dict[str, Any]:
+        value = self.meta.get(name)
+        return value if isinstance(value, dict) else {}
+
+    @property
+    def participants(self) -> list[str]:
+        return [str(p) for p in self.meta.get("participants") or []]
+
+    @property
+    def detection(self) -> dict[str, Any]:
+        return self._section("detection")
+
+    @property
+    def impact(self) -> dict[str, Any]:
+        return self._section("impact")
+
+    @property
+    def root_cause(self) -> dict[str, Any]:
+        return self._section("root_cause")
+
+    @property
+    def review(self) -> dict[str, Any]:
+        return self._section("review")
+
+    @property
+    def follow_up(self) -> str:
+        return str(self.meta.get("follow_up") or "")
+
+    def action_counts(self, as_of: dt.date) -> tuple[dict[str, int], int, int]:
+        """({closed status: count} in CLOSED_STATUSES order, overdue, total) of this incident's actions on `as_of`."""
+        closed = {status: sum(a.status == status for a in self.actions) for status in CLOSED_STATUSES}
+        return closed, sum(a.is_overdue(as_of) for a in self.actions), len(self.actions)
 
     @property
     def duration_minutes(self) -> int | None:
         """From detection to resolution; else impact.duration_minutes."""
-        minutes = self._minutes("detected", "resolved")
-        if minutes is None:
-            impact = self.meta.get("impact") or {}
-            value = impact.get("duration_minutes")
-            minutes = value if isinstance(value, int) else None
-        return minutes
+        minutes = self._minutes(*DURATIONS["time to resolve"])
+        return self.stated_duration if minutes is None else minutes
 
     @property
     def sort_key(self) -> tuple[dt.date, str]:

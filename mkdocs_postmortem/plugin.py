@@ -86,7 +86,7 @@ class PostmortemPlugin(BasePlugin[PostmortemConfig]):
         self.settings = settings
         self.schema = schema
         self.root = Path(config.config_file_path).parent
-        # The summary card is an admonition and anchors use attr_list: both ship with Python-Markdown.
+        # The overview's callouts are admonitions and anchors use attr_list: both ship with Python-Markdown.
         for extension in ("admonition", "attr_list"):
             if extension not in config.markdown_extensions:
                 config.markdown_extensions.append(extension)

@@ -90,6 +90,48 @@ def minutes(value: int | None) -> str:
     return f"{days} d {hours} h"
 
 
+def number(value: object) -> str:
+    """A count as people read it: 30000 -> "30,000"."""
+    return f"{value:,}" if isinstance(value, int) and not isinstance(value, bool) else str(value)
+
+
+class _Facts(dict[str, Any]):
+    """A front-matter section for a template: a key the document does not state reads as None."""
+
+    def __getattr__(self, name: str) -> Any:
+        return self.get(name)
+
+
+@dataclass(frozen=True)
+class Moment:
+    """One timing moment as the card shows it: in UTC, and as written when the author gave another offset."""
+
+    name: str  # "root caused"
+    iso: str  # for <time datetime>
+    utc: str  # "14:29" or "2025-12-03 04:29" (the date when it differs from the one shown before)
+    written: str  # "" when written in UTC, else "16:29 +02:00" (with its date when that differs)
+
+
+def moments(incident: Incident) -> list[Moment]:
+    """The incident's timing moments in order; a date is shown only where it changes (the first against `date`)."""
+    out = []
+    shown = incident.date
+    for name, when in incident.timing.items():
+        offset = when.utcoffset() or dt.timedelta(0)
+        utc = when.astimezone(dt.timezone.utc)
+        text = utc.strftime("%H:%M") if utc.date() == shown else utc.strftime("%Y-%m-%d %H:%M")
+        shown = utc.date()
+        written = ""
+        if offset:
+            local = when.strftime("%H:%M") if when.date() == utc.date() else when.strftime("%Y-%m-%d %H:%M")
+            sign, rest = ("-", -offset) if offset < dt.timedelta(0) else ("+", offset)
+            hours, seconds = divmod(int(rest.total_seconds()), 3600)
+            written = f"{local} {sign}{hours:02d}:{seconds // 60:02d}"
+        # Markup: digits, dashes, colons and a sign only, nothing to escape
+        out.append(Moment(in_words(name), Markup(utc.isoformat()), Markup(text), Markup(written)))
+    return out
+
+
 def safe_url(url: str) -> str | None:
     """An http(s) URL fit for a Markdown link, else None (javascript:, data:, relative, ...)."""
     try:
@@ -130,6 +172,7 @@ class Renderer:
             autoescape=False,  # Markdown, not HTML: escaping is `finalize`'s job
             finalize=_finalize,
             undefined=StrictUndefined,
+            extensions=["jinja2.ext.do"],  # the card collects the impact figures the document states
             keep_trailing_newline=True,
             trim_blocks=True,
             lstrip_blocks=True,
@@ -252,6 +295,7 @@ class Renderer:
             "due_soon_days": DUE_SOON_DAYS,
             "closed_statuses": CLOSED_STATUSES,
             "in_words": in_words,
+            "number": number,
             "inverse_relation": INVERSE_RELATION,
             "month_names": calendar.month_name,
             "recent_count": 10,
@@ -272,12 +316,17 @@ class Renderer:
 
         `own_title` is the body's own `# ...` line, kept as the title; else the title comes from the front matter.
         """
-        rank = self.severity_rank(incident)
-        admonition = ("danger", "warning", "note")[min(rank, 2)]
         context = self._context(incident.src_uri) | {
             "i": incident,
             "own_title": Markup(own_title or ""),
-            "admonition": admonition,
+            "moments": moments(incident),
+            # a fact the document does not state reads as None (the template shows nothing for it)
+            "impact": _Facts(incident.impact),
+            "cause": _Facts(incident.root_cause),
+            "review": _Facts(incident.review),
+            "detection": _Facts(incident.detection),
+            "durations": incident.durations(),
+            "counts": incident.action_counts(self.as_of),
         }
         return self.env.get_template("incident_header.md.j2").render(context)
 

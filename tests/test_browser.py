@@ -220,8 +220,8 @@ def test_a_reader_goes_from_home_to_a_p0_and_along_its_backlink_and_back(tab: Ta
     tab.click_and_wait(row.get_by_role("link", name=example.meta[first]["title"], exact=True))
     first_url = tab.page.url
     expect(tab.page.locator("article h1")).to_contain_text(example.meta[first]["title"])
-    card = tab.page.locator("article .admonition").first
-    expect(card.locator(".admonition-title")).to_contain_text(f"{first} · P0")
+    card = tab.page.locator("article .pm-card").first
+    expect(card.locator(".pm-card-head")).to_contain_text("P0")
     expect(card.locator(".pm-badge.pm-sev-p0")).to_be_visible()
     expect(tab.table_after("corrective-actions")).to_be_visible()
     tab.page.screenshot(path=tmp_path / "incident.png", full_page=True)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -293,3 +295,109 @@ def test_links_written_as_html_point_where_mkdocs_puts_the_page(
     """Index rows are HTML, which MkDocs does not rewrite: the link must already be the built page's URL."""
     renderer = Renderer.create(catalog, "postmortems", AS_OF, directory_urls)
     assert renderer.html_href(page, target) == expected
+
+
+def _card(path: Path, as_of: dt.date = AS_OF) -> str:
+    doc = load_file(path)
+    assert doc.problems == []
+    catalog = build_catalog([(doc, f"postmortems/{path.name}")], ["P0", "P1", "P2", "P3", "P4"])
+    (incident,) = catalog.incidents.values()
+    renderer = Renderer.create(catalog, "postmortems", as_of)
+    return html.unescape(renderer.header(incident) + renderer.footer(incident))
+
+
+#: How each front-matter value of tests/fixtures/format-example.md reads on its page.
+SHOWN = {
+    "id": "INC-2025-0042",
+    "title": "SpaceTime API outage",
+    "date": "2025-12-02",
+    "severity": "P0",
+    "status": "Status: approved",
+    "summary": "The SpaceTime API was unavailable for 25 minutes ...",
+    "commander": "Jane Smith",
+    "participants": "John Doe, Jane Smith",
+    "services": "[spacetime-api]",
+    "tags": "[memory-leak](tags.md#memory-leak), [deployment]",
+    "detection.source": "Monitoring:",
+    "detection.method": "Prometheus alert API_DOWN",
+    "timing.started": "started 14:29",
+    "timing.detected": "detected 14:30",
+    "timing.acknowledged": "acknowledged 14:32",
+    "timing.root_caused": "root caused 14:40",
+    "timing.mitigated": "mitigated 14:45",
+    "timing.resolved": "resolved 15:30",
+    "impact.type": "Complete outage",
+    "impact.users_affected": "all users",
+    "impact.regions": "regions: eu-west, us-east",
+    "impact.duration_minutes": "Time to resolve (detected → resolved) 1 h",
+    "impact.requests_failed": "30,000 requests failed",
+    "impact.peak_error_rate": "peak error rate 100 %",
+    "impact.revenue_usd": "revenue impact US$12,000",
+    "impact.sla_breach": "SLA breached",
+    "impact.customer_tickets": "42 customer tickets",
+    "impact.reputation": "reputation impact: moderate",
+    "impact.data_loss": "no data loss",
+    "impact.data_loss_details": None,  # empty: nothing to show
+    "impact.other_services": "also affected: billing",
+    "root_cause.primary": "Unbounded scene_cache in v2.5.0 scene loading",
+    "root_cause.trigger": "Trigger: Deploy of v2.5.0",
+    "root_cause.contributing": "Contributing: Load tests ran under one hour; Memory alert threshold at 95%",
+    "actions": "Implement bounded cache (max 1000 scenes) | Dev Team | 2025-12-10 | P0 | in progress, closed",
+    "review.date": "2025-12-05",
+    "review.attendees": "Attendees: Jane Smith, John Doe",
+    "review.sign_off": "Signed off: Jane Smith (Incident Commander, 2025-12-06)",
+    "actions.closed": "in progress, closed 2025-12-09",
+    "follow_up": "2026-01-05",
+}
+#: Structure only, or shown elsewhere: references name incidents this one-document catalog lacks (footer test above);
+#: an action's term and type are planning fields the actions table leaves out.
+NOT_ON_THE_CARD = {"references", "actions.term", "actions.type"}
+
+
+def test_every_front_matter_value_of_the_full_example_is_on_its_page():
+    page = re.sub(r"<[^>]+>", "", _card(FIXTURES / "format-example.md", dt.date(2025, 12, 1)))  # the text a reader sees
+    meta = load_file(FIXTURES / "format-example.md").meta or {}
+    keys = {f"{k}.{sub}" if isinstance(v, dict) else k for k, v in meta.items() for sub in (v if isinstance(v, dict) else [None])}
+    keys |= {
+        f"actions.{k}" for a in meta["actions"] for k in a if k not in ("title", "owner", "due", "priority", "status", "ticket")
+    }
+    assert keys - NOT_ON_THE_CARD == set(SHOWN), "every field of the example needs an expectation"
+    missing = {k: v for k, v in SHOWN.items() if v is not None and v not in page}
+    assert missing == {}
+
+
+def test_the_durations_say_from_what_to_what():
+    page = _card(FIXTURES / "format-example.md")
+    for label in (
+        "Impact window",
+        "Time to detect",
+        "Time to acknowledge",
+        "Time to root cause",
+        "Time to mitigate",
+        "Time to resolve",
+    ):
+        assert label in page
+    assert 'Time to resolve <span class="pm-note">(detected → resolved)</span> <strong>1 h</strong>' in page
+    assert 'Impact window <span class="pm-note">(started → resolved)</span> <strong>1 h 1 min</strong>' in page
+
+
+def test_a_sparse_document_shows_no_empty_row(tmp_path: Path):
+    path = tmp_path / "inc.md"
+    path.write_text("---\nid: INC-1\ntitle: Short\ndate: 2025-01-02\nseverity: P2\nstatus: draft\n---\nBody\n")
+    page = _card(path)
+    assert "—" not in page and "pm-facts" not in page and "pm-card-links" not in page
+    assert "Status: <strong>draft</strong>" in page
+
+
+def test_times_are_shown_in_utc_with_the_offset_the_author_wrote(tmp_path: Path):
+    path = tmp_path / "inc.md"
+    path.write_text(
+        "---\nid: INC-1\ntitle: T\ndate: 2025-01-02\nseverity: P1\nstatus: draft\n"
+        "timing:\n  detected: 2025-01-02T23:30:00-05:00\n  resolved: 2025-01-03T06:10:00Z\n---\n"
+    )
+    page = _card(path)
+    assert (
+        '<time datetime="2025-01-03T04:30:00+00:00">2025-01-03 04:30</time> '
+        '<span class="pm-note">(2025-01-02 23:30 -05:00)</span>' in page
+    )
+    assert '<time datetime="2025-01-03T06:10:00+00:00">06:10</time></li>' in page

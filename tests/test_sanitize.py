@@ -320,7 +320,9 @@ def test_a_rich_page_is_the_same_element_for_element_sanitized_or_trusted(sites:
 def test_a_rich_page_keeps_what_each_extension_made(sites: dict[str, Path]):
     page = content(sites["sanitized"], "inc-2025-0001")
     expected = [
-        ("div", {"class_": "admonition"}),  # the summary card and "Heads up"
+        ("div", {"class_": "admonition"}),  # "Heads up"
+        ("div", {"class_": "pm-card"}),  # the summary card
+        ("dl", {"class_": "pm-facts"}),
         ("span", {"class_": "pm-badge"}),  # the severity badge on the card
         ("p", {"class_": "admonition-title"}),
         ("details", {"class_": "note"}),  # pymdownx.details

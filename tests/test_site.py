@@ -101,7 +101,7 @@ def test_the_built_in_mkdocs_theme_builds_too(tmp_path: Path):
     shutil.copytree(REPO / "site-template", root, ignore=shutil.ignore_patterns("site"))
     site = build_site(root, theme={"name": "mkdocs"})
     assert '<span class="pm-badge pm-sev-p0">P0</span>' in html(site, "postmortems")
-    assert '<div class="admonition danger">' in html(site, "postmortems/inc-2025-0042-spacetime-api-outage")
+    assert '<div class="pm-card">' in html(site, "postmortems/inc-2025-0042-spacetime-api-outage")
 
 
 def test_an_explicit_nav_places_the_generated_pages(site):
@@ -201,4 +201,4 @@ def test_a_body_with_its_own_title_keeps_it_above_the_card(site):
     page = html(build_site(site.root), "postmortems/a")
     article = page[page.index('class="pm-breadcrumb"') :]
     assert article.count("<h1") == 1
-    assert article.index("Our own title") < article.index('class="admonition') < article.index("Executive Summary")
+    assert article.index("Our own title") < article.index('class="pm-card"') < article.index("Executive Summary")
