@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from .model import DUE_SOON_DAYS, Document, parse_date, parse_date_time, reference_id, reference_relation
+from .model import DRAFT, DUE_SOON_DAYS, Document, parse_date, parse_date_time, reference_id, reference_relation
 from .schema import CLOSED_STATUSES, TIMING_ORDER
 
 #: The derived durations (docs/format.md, "Derived figures"): name -> (from moment, to moment).
@@ -70,6 +70,15 @@ class Reference:
     relation: str  # related | recurrence-of | caused-by | duplicate-of
 
 
+@dataclass(frozen=True)
+class UnpublishedReference:
+    """A reference to a post-mortem the site does not publish (a draft): shown as its id and title, never linked."""
+
+    id: str
+    title: str
+    relation: str
+
+
 @dataclass
 class Incident:
     id: str
@@ -84,6 +93,11 @@ class Incident:
     actions: list[Action] = field(default_factory=list)
     references: list[Reference] = field(default_factory=list)
     backlinks: list[Reference] = field(default_factory=list)
+    unpublished_references: list[UnpublishedReference] = field(default_factory=list)
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == DRAFT
 
     @property
     def summary(self) -> str:
@@ -324,8 +338,13 @@ class Catalog:
         )
 
 
-def build_catalog(entries: Iterable[tuple[Document, str]], severities: Sequence[str]) -> Catalog:
+def build_catalog(
+    entries: Iterable[tuple[Document, str]], severities: Sequence[str], unpublished: Mapping[str, str] | None = None
+) -> Catalog:
     """A catalog of valid documents, each given with its src_uri (path under docs_dir).
+
+    `unpublished`: id -> title of valid post-mortems the site leaves out (drafts); a reference to
+    one is kept as an `UnpublishedReference`.
 
     Callers pass only documents that passed `check`; references to ids that
     are missing (possible with on_invalid: warn) are skipped here.
@@ -368,9 +387,12 @@ def build_catalog(entries: Iterable[tuple[Document, str]], severities: Sequence[
     for incident in incidents.values():
         for item in incident.meta.get("references") or []:
             target = incidents.get(reference_id(item) or "")
+            relation = reference_relation(item)
+            if target is None and (unpublished or {}).get(ident := reference_id(item) or "") is not None:
+                incident.unpublished_references.append(UnpublishedReference(ident, (unpublished or {})[ident], relation))
             if target is None or target is incident:
                 continue
-            ref = Reference(incident, target, reference_relation(item))
+            ref = Reference(incident, target, relation)
             incident.references.append(ref)
             target.backlinks.append(ref)
     for incident in incidents.values():

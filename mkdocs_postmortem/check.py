@@ -77,11 +77,30 @@ def schema_problems(doc: Document, validator: Draft202012Validator) -> list[Prob
         return []
     problems: list[Problem] = []
     for error in validator.iter_errors(doc.meta):
-        problems.extend(_explain(doc, error))
+        problems.extend(_explain(doc, error, validator.schema))
     return list(dict.fromkeys(problems))  # one 'required' error per missing field, each explaining all of them
 
 
-def _explain(doc: Document, error: ValidationError) -> list[Problem]:
+def _condition_subjects(root: Any, schema_path: Iterable[Any]) -> list[str]:
+    """The fields tested by the `if` of the condition whose `then` an error comes from (following local `$ref`s)."""
+    node: Any = root
+    tested: list[str] = []
+    try:
+        for key in schema_path:
+            if isinstance(node, dict) and key not in node and str(node.get("$ref", "")).startswith("#/"):
+                pointer = node["$ref"]  # jsonschema's path goes on inside the schema a local $ref names
+                node = root
+                for part in pointer[2:].split("/"):
+                    node = node[part]
+            if key == "then" and isinstance(node.get("if"), dict):
+                tested = list(node["if"].get("properties") or {})
+            node = node[key]
+    except (AttributeError, KeyError, IndexError, TypeError):
+        return []
+    return tested
+
+
+def _explain(doc: Document, error: ValidationError, root: Any = None) -> list[Problem]:
     path: FieldPath = tuple(error.absolute_path)
     kind = str(error.validator)
     rule: Any = error.validator_value
@@ -90,18 +109,22 @@ def _explain(doc: Document, error: ValidationError) -> list[Problem]:
     if kind == "required":
         missing = [name for name in rule if isinstance(value, dict) and name not in value]
         out = []
+        # a conditional requirement (an open action's owner and due, a status rule) says why in its
+        # description, and points at the field its condition tests (status: approved) where it can
+        conditional = "type" not in schema and bool(schema.get("description"))
+        line = doc.line_of(path)
+        because = ""
+        if conditional and not path and root is not None:
+            for subject in _condition_subjects(root, error.absolute_schema_path):
+                if isinstance(value, dict) and subject in value:
+                    line = doc.line_of((subject,))
+                    because = f" ({subject} is {show(value[subject])})"
+                    break
         for name in missing:
             prop = schema.get("properties", {}).get(name, {})
             expected = _expected(prop)
-            # a conditional requirement (an open action's owner and due) says why in its description
-            why = (
-                f"; {schema['description'][0].lower()}{schema['description'][1:]}"
-                if "properties" not in schema and schema.get("description")
-                else ""
-            )
-            out.append(
-                Problem(doc.path, doc.line_of(path), format_path((*path, name)), f"required field is missing{expected}{why}")
-            )
+            why = f"; {schema['description'][0].lower()}{schema['description'][1:]}" if conditional else ""
+            out.append(Problem(doc.path, line, format_path((*path, name)), f"required field is missing{expected}{because}{why}"))
         return out
     if kind == "additionalProperties" and isinstance(value, dict):
         allowed = list(schema.get("properties", {}))

@@ -324,13 +324,14 @@ def render(out_dir: Path, as_of: dt.datetime | None, config_file: Path | None) -
     pages = {f"{folder}/{name}": renderer.page(name, title=site.settings.nav_title) for name in PAGES}
     mentions = MentionIndex.of({i.id: i.src_uri for i in catalog.incidents.values()} if site.settings.link_mentions else {})
     schema = effective_schema(site.settings, site.root)
-    for doc, uri in loaded.entries:
-        assert doc.meta is not None  # every document is valid here
-        incident = catalog.incidents[doc.meta["id"]]
-        # the same meta the plugin hands the theme, title escaped now: an engine without the plugin prints it raw
-        meta = page_meta(doc.meta, schema)
+    bodies = {uri: doc.body for doc, uri in loaded.entries}
+    for incident in catalog.incidents.values():  # drafts are left out unless the site publishes them
+        uri = incident.src_uri
+        # the same meta the plugin hands the theme (private fields already stripped by the pipeline),
+        # title escaped now: an engine without the plugin prints it raw
+        meta = page_meta(incident.meta, schema)
         escape_title(meta)
-        body = link_in_markdown(renderer.decorate(incident, doc.body), mentions, uri, incident.id)
+        body = link_in_markdown(renderer.decorate(incident, bodies[uri]), mentions, uri, incident.id)
         pages[uri] = front_matter(meta) + body
     files: dict[str, bytes] = {uri: text.encode("utf-8") for uri, text in pages.items()}
     files |= {asset.uri: asset.source.read_bytes() for asset in assets.ASSETS}

@@ -17,7 +17,7 @@ from mkdocs.config.base import ValidationError
 
 from .model import parse_date
 from .schema import DEFAULT_SEVERITIES
-from .settings import Settings
+from .settings import DRAFTS_CHOICES, LIFECYCLE_CHOICES, Settings
 
 
 class _Date(base.BaseConfigOption[dt.date | None]):
@@ -90,6 +90,24 @@ class PostmortemConfig(base.Config):
     loses scripts, event handlers, `javascript:` and `data:` URLs, frames, forms and styles.
     `trusted` publishes it as written (embedded dashboards), for sites that review every body."""
 
+    drafts = c.Choice(DRAFTS_CHOICES, default="exclude")
+    """What happens to drafts (`status: draft`): `exclude` leaves them out of `mkdocs build` and of
+    every index, report and export (`mkdocs serve` shows them, under a "draft" banner); `publish`
+    publishes them, under the same banner. A published post-mortem may reference a draft: its page
+    names the draft's id and title as plain text."""
+
+    lifecycle = c.Choice(LIFECYCLE_CHOICES, default="strict")
+    """`strict` applies the status rules: from `in-review` on, `summary` and `root_cause.primary`
+    are required; from `approved` on, `actions` too (`actions: []` states there are none) and the
+    template's placeholder lines and `TODO` markers are errors. `off` switches these rules off
+    (a site's schema extension may still add its own)."""
+
+    private_fields = c.ListOfItems(c.Type(str), default=[])
+    """Front-matter fields kept off every page, the search index, every report and export, given as
+    dotted paths (`impact.revenue_usd`, `impact.data_loss_details`; a path through a list, such as
+    `actions.ticket`, names the field in every item). They are still validated. A path that names
+    no field of the schema is an error."""
+
     def _validate(self) -> tuple[base.ConfigErrors, base.ConfigWarnings]:
         failed, warnings = super()._validate()
         # MkDocs only warns "Unrecognised configuration name"; name the option that was probably meant.
@@ -108,6 +126,9 @@ class PostmortemConfig(base.Config):
             nav_title=self.nav_title,
             link_mentions=self.link_mentions,
             body_html=self.body_html,
+            drafts=self.drafts,
+            lifecycle=self.lifecycle,
+            private_fields=tuple(dict.fromkeys(self.private_fields)),
         )
 
 

@@ -10,8 +10,10 @@ reads in words, how dates are parsed, which id a reference names.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -151,3 +153,31 @@ class Document:
 
     def problem(self, path: FieldPath, message: str) -> Problem:
         return Problem(self.path, self.line_of(path), format_path(path), message)
+
+
+#: The status of a post-mortem still being written: left out of the published site unless `drafts: publish`.
+DRAFT = "draft"
+
+
+def is_draft(meta: Mapping[str, Any] | None) -> bool:
+    return meta is not None and meta.get("status") == DRAFT
+
+
+def strip_private(meta: Mapping[str, Any], paths: Iterable[str]) -> dict[str, Any]:
+    """A copy of `meta` without the fields named by dotted `paths` (`impact.revenue_usd`); through a
+    list, the field goes from every item (`actions.ticket`). `meta` itself is left as it is."""
+    out = copy.deepcopy(dict(meta))
+    for path in paths:
+        _drop(out, path.split("."))
+    return out
+
+
+def _drop(node: Any, keys: list[str]) -> None:
+    if isinstance(node, list):
+        for item in node:
+            _drop(item, keys)
+    elif isinstance(node, dict) and keys[0] in node:
+        if len(keys) == 1:
+            del node[keys[0]]
+        else:
+            _drop(node[keys[0]], keys[1:])

@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from jsonschema import Draft202012Validator
@@ -27,7 +27,7 @@ from jsonschema import Draft202012Validator
 from .catalog import Catalog, build_catalog, resolve_as_of
 from .check import check_documents
 from .load import load_file, scan_folder
-from .model import Document, Problem
+from .model import Document, Problem, is_draft, strip_private
 from .settings import Settings
 
 #: A post-mortem as the pipeline takes it: the loaded document and its src_uri (path under docs_dir, `/`-separated).
@@ -43,6 +43,7 @@ class Build:
     as_of: dt.date
     checked: int  # how many documents were checked (the "N post-mortems checked" of the summary)
     left_out: list[Document] = field(default_factory=list)  # invalid documents, not in the catalog
+    drafts: list[Document] = field(default_factory=list)  # drafts left out of the site (`drafts: exclude`), valid or not
 
 
 def build(
@@ -53,6 +54,7 @@ def build(
     context: Sequence[Document] = (),
     problems: Iterable[Problem] = (),
     as_of: dt.date | None = None,
+    show_drafts: bool = False,
 ) -> Build:
     """Check `entries`, collect the valid ones into a catalog, and settle the as-of date.
 
@@ -60,7 +62,12 @@ def build(
     their ids count for references and uniqueness; they are neither reported on nor collected.
     `problems`: found before loading (links in the folder that loop), reported with the rest.
     `as_of`: overrides the `as_of` option (`--as-of`); otherwise the option, SOURCE_DATE_EPOCH, today.
+    `show_drafts`: collect drafts whatever the `drafts` option says (`mkdocs serve` shows them).
     Raises ValueError (a message for people) for a SOURCE_DATE_EPOCH that is no date.
+
+    Every document is checked, drafts included (a published post-mortem may reference a draft).
+    Then, before anything is collected, drafts are left out (unless published or shown) and the
+    `private_fields` are stripped: no page, index, report or export can show what is not collected.
     """
     day = resolve_as_of(as_of or settings.as_of)
     listed = list(entries)
@@ -69,8 +76,20 @@ def build(
     invalid = {p.path for p in found}
     valid = [(doc, uri) for doc, uri in listed if doc.meta is not None and doc.path not in invalid]
     left_out = [doc for doc, _ in listed if doc.meta is None or doc.path in invalid]
-    catalog = build_catalog(valid, settings.severities)
-    return Build(catalog=catalog, problems=found, as_of=day, checked=len(docs), left_out=left_out)
+    publish_drafts = show_drafts or settings.drafts == "publish"
+    # a draft is left out valid or not: `on_invalid: warn` publishes invalid documents, never drafts
+    drafts = [doc for doc, _ in listed if not publish_drafts and is_draft(doc.meta)]
+    published = [(_private_off(doc, settings), uri) for doc, uri in valid if publish_drafts or not is_draft(doc.meta)]
+    unpublished = {d.meta["id"]: d.meta["title"] for d in drafts if d.meta is not None and d.path not in invalid}
+    catalog = build_catalog(published, settings.severities, unpublished)
+    return Build(catalog=catalog, problems=found, as_of=day, checked=len(docs), left_out=left_out, drafts=drafts)
+
+
+def _private_off(doc: Document, settings: Settings) -> Document:
+    """The document as the site may show it: without its `private_fields` (checked already, never collected)."""
+    if not settings.private_fields or doc.meta is None:
+        return doc
+    return replace(doc, meta=strip_private(doc.meta, settings.private_fields))
 
 
 @dataclass

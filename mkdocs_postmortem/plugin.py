@@ -21,7 +21,7 @@ from .config import PostmortemConfig
 from .generated import GeneratedFiles, add_section, dest_prefix, lists_any
 from .load import is_postmortem_name, scan_folder
 from .mentions import MentionIndex, MentionsExtension
-from .model import Document, Problem
+from .model import Document, Problem, strip_private
 from .outputs import exports, summary
 from .render import PAGES, Renderer, escape_title, invalid_body, page_meta
 from .sanitize import sanitize
@@ -120,7 +120,13 @@ class PostmortemPlugin(BasePlugin[PostmortemConfig]):
             state = "does not exist" if not path.is_dir() else "holds no post-mortem"
             log.warning(f"the post-mortem folder {os.path.relpath(path, self.root)} (option 'dir') {state}")
         try:
-            result = pipeline.build(((d, f.src_uri) for d, f in entries), self.settings, self._validator, problems=scan.problems)
+            result = pipeline.build(
+                ((d, f.src_uri) for d, f in entries),
+                self.settings,
+                self._validator,
+                problems=scan.problems,
+                show_drafts=self.serving,  # `mkdocs serve` shows drafts, under their banner
+            )
         except ValueError as exc:  # a bad SOURCE_DATE_EPOCH
             raise PluginError(f"postmortem: {exc}") from exc
         problems = result.problems
@@ -139,6 +145,11 @@ class PostmortemPlugin(BasePlugin[PostmortemConfig]):
             for doc, file in entries:  # MkDocs would fail on a dangling link or bytes that are not UTF-8
                 if doc.meta is None and not _readable(file):
                     files.remove(file)
+        left_out = {doc.path for doc in result.drafts}
+        for doc, file in entries:  # drafts left out of the site: no page, no search entry, no sitemap line
+            if doc.path in left_out:
+                files.remove(file)
+        entries = [(doc, file) for doc, file in entries if doc.path not in left_out]
         self.catalog = result.catalog
         self.renderer = Renderer.create(self.catalog, folder, result.as_of, config.use_directory_urls)
         self._by_uri = {i.src_uri: i for i in self.catalog.incidents.values()}
@@ -215,7 +226,7 @@ class PostmortemPlugin(BasePlugin[PostmortemConfig]):
             return markdown
         # Every post-mortem page, valid or not (on_invalid: warn publishes invalid ones), hands the
         # theme and other plugins the same safe meta: see render.page_meta.
-        page.meta = page_meta(page.meta, self.schema)
+        page.meta = page_meta(strip_private(page.meta, self.settings.private_fields), self.schema)
         incident = self._by_uri.get(page.file.src_uri)
         if incident is None or self.renderer is None:
             return invalid_body(doc)

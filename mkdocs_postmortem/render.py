@@ -43,6 +43,11 @@ PAGES: dict[str, tuple[str, str]] = {
     "actions.md": ("actions.md.j2", "Open actions"),
 }
 
+#: Above a draft's page, wherever one is shown (`mkdocs serve`, or a site with `drafts: publish`).
+DRAFT_BANNER = (
+    '!!! warning pm-draft "Draft"\n\n    This post-mortem is a draft: it is still being written and has not been reviewed.\n\n'
+)
+
 # Characters that mean something to Markdown or HTML anywhere in a line.
 _MD_SPECIAL = re.compile(r"[\\`*_{}\[\]()#+!|<>&\"'~=:$^]")
 
@@ -340,7 +345,8 @@ class Renderer:
         own_title = None
         if body.startswith("# "):
             own_title, _, body = body.partition("\n")
-        return self.header(incident, own_title) + "\n" + body + "\n" + self.footer(incident)
+        banner = DRAFT_BANNER if incident.is_draft else ""
+        return banner + self.header(incident, own_title) + "\n" + body + "\n" + self.footer(incident)
 
     def footer(self, incident: Incident) -> str:
         """Corrective actions and related incidents, placed at the bottom of a post-mortem page."""

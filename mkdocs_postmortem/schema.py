@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import difflib
 import json
 import os
 import re
@@ -95,6 +96,10 @@ def effective_schema(settings: Settings, base_dir: Path | None = None) -> dict[s
             raise SchemaConfigError(f"id_pattern {settings.id_pattern!r} is not a valid regular expression: {exc}") from exc
         for node in (props["id"], *_reference_id_schemas(schema)):
             node["pattern"] = settings.id_pattern
+    if settings.lifecycle == "off":
+        schema["allOf"] = [c for c in schema.get("allOf", []) if c != LIFECYCLE_REF]
+        if not schema["allOf"]:
+            del schema["allOf"]  # an empty allOf is not a valid schema
     if settings.schema:
         path = (Path(settings.schema) if base_dir is None else base_dir / settings.schema).resolve()
         name = _display(path)
@@ -109,7 +114,52 @@ def effective_schema(settings: Settings, base_dir: Path | None = None) -> dict[s
         raise SchemaConfigError(f"{whose} is not a valid JSON schema: {where + ': ' if where else ''}{exc.message}") from exc
     if settings.schema:
         _check_refs(schema, name)
+    for field in settings.private_fields:
+        _check_private_field(schema, field)
     return schema
+
+
+#: The bundled schema's status rules, referenced from its `allOf`: `lifecycle: off` drops the reference.
+LIFECYCLE_REF = {"$ref": "#/$defs/lifecycle"}
+
+
+def statuses_from(schema: dict[str, Any], status: str) -> tuple[str, ...]:
+    """`status` and every later one, in the order of the schema's `status` enum (the lifecycle's order)."""
+    order: list[str] = schema["properties"]["status"]["enum"]
+    return tuple(order[order.index(status) :])
+
+
+def field_paths(schema: dict[str, Any]) -> dict[str, bool]:
+    """Every field of the schema as a dotted path (`impact.revenue_usd`; through a list, `actions.ticket`),
+    each with whether its object requires it."""
+    paths: dict[str, bool] = {}
+
+    def walk(node: Any, prefix: str) -> None:
+        if not isinstance(node, dict):
+            return
+        if isinstance(node.get("items"), dict):
+            walk(node["items"], prefix)
+        required = node.get("required", [])
+        for key, child in (node.get("properties") or {}).items():
+            path = f"{prefix}{key}"
+            paths[path] = key in required
+            walk(child, path + ".")
+
+    walk(schema, "")
+    return paths
+
+
+def _check_private_field(schema: dict[str, Any], field: str) -> None:
+    paths = field_paths(schema)
+    if field not in paths:
+        close = difflib.get_close_matches(field, sorted(paths), n=1, cutoff=0.6)
+        hint = f"; did you mean '{close[0]}'?" if close else " (run 'postmortem schema' for the fields a post-mortem can have)"
+        raise SchemaConfigError(f"private_fields: '{field}' names no field of the schema{hint}")
+    if field_paths(bundled_schema()).get(field):  # the core's own requirements, not a site's additions
+        raise SchemaConfigError(
+            f"private_fields: '{field}' is a field every post-mortem (or every item of its list) must have, "
+            "and the site lists and links incidents by it: it cannot be private"
+        )
 
 
 def _display(path: Path) -> str:
@@ -208,7 +258,7 @@ def _merged_parts(schema: dict[str, Any], extension: dict[str, Any]) -> list[Any
     """The subschemas of the effective schema that came from the extension."""
     parts: list[Any] = [schema["properties"][k] for k in extension.get("properties", {})]
     parts += [schema["$defs"][k] for k in extension.get("$defs", {})]
-    parts += schema.get("allOf", [])  # the bundled schema has no allOf of its own
+    parts += schema.get("allOf", [])  # with the bundled one's (LIFECYCLE_REF): a "#" ref, never a site file
     return parts
 
 

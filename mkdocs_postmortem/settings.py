@@ -18,6 +18,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+#: The values of the `drafts` option: leave drafts out of the published site, or publish them marked.
+DRAFTS_CHOICES = ("exclude", "publish")
+#: The values of the `lifecycle` option: apply the status rules, or not.
+LIFECYCLE_CHOICES = ("strict", "off")
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -33,3 +38,6 @@ class Settings:
     nav_title: str
     link_mentions: bool
     body_html: str
+    drafts: str  # one of DRAFTS_CHOICES
+    lifecycle: str  # one of LIFECYCLE_CHOICES
+    private_fields: tuple[str, ...]  # dotted paths, checked against the schema by schema.effective_schema

@@ -16,10 +16,20 @@ REPO = Path(__file__).parent.parent
 
 
 def postmortem(id: str = "INC-2025-0001", extra: str = "", body: str = "## Executive Summary\n\nText.\n", **fields: str) -> str:
-    """A valid post-mortem's text; keyword fields replace the defaults, `extra` adds YAML lines."""
-    values = {"title": "Checkout outage", "date": "2025-03-02", "severity": "P1", "status": "draft"} | fields
+    """A valid, published post-mortem's text; keyword fields replace the defaults, `extra` adds YAML lines.
+
+    It is `in-review` (a draft would be left out of the site), so it states a summary and a root
+    cause, written after `extra` (the lines of the fields and of `extra` stay where they were)
+    unless `extra` or the fields give them.
+    """
+    values = {"title": "Checkout outage", "date": "2025-03-02", "severity": "P1", "status": "in-review"} | fields
     lines = [f"id: {id}", *(f"{k}: {v}" for k, v in values.items())]
-    return "---\n" + "\n".join(lines) + "\n" + textwrap.dedent(extra).strip("\n") + ("\n" if extra else "") + "---\n\n" + body
+    given = {line.split(":")[0] for line in textwrap.dedent(extra).splitlines()} | set(fields)
+    defaults = [
+        f"{k}: {v}" for k, v in (("summary", "What happened."), ("root_cause", "{primary: Why it happened}")) if k not in given
+    ]
+    extra_lines = textwrap.dedent(extra).strip("\n") + ("\n" if extra else "")
+    return "---\n" + "\n".join(lines) + "\n" + extra_lines + "".join(f"{d}\n" for d in defaults) + "---\n\n" + body
 
 
 @pytest.fixture

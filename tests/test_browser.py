@@ -68,7 +68,7 @@ class Example:
     def load(cls) -> Example:
         folder = SITE_TEMPLATE / "docs" / "postmortems"
         paths = [p for p in sorted(folder.rglob("*.md")) if not p.name.startswith("_") and p != folder / "index.md"]
-        metas = [front_matter(p) for p in paths]
+        metas = [m for m in map(front_matter, paths) if m["status"] != "draft"]  # drafts are not published
         example = cls({m["id"]: m for m in metas})
         for m in metas:
             for ref in m.get("references") or []:

@@ -103,7 +103,7 @@ id: {ident}
 title: {quoted(title)}
 date: 2025-03-02
 severity: P1
-status: draft
+status: in-review
 summary: {quoted(SUMMARY)}
 commander: {quoted(BOLD)}
 participants: [{quoted(IMG)}]
@@ -143,7 +143,7 @@ INVALID = {
     )
     .replace("services: ", f"services: [{quoted(SVG)}] #"),
     # wrong types everywhere
-    "inc-2025-0005": f"---\nid: INC-2025-0005\ntitle: [{quoted(BOLD)}]\ndate: yesterday\nseverity: P1\nstatus: draft\n"
+    "inc-2025-0005": f"---\nid: INC-2025-0005\ntitle: [{quoted(BOLD)}]\ndate: yesterday\nseverity: P1\nstatus: in-review\n"
     f"summary: {{a: {quoted(SCRIPT)}}}\ntags: {quoted(IMG)}\n---\n\nBody INC-2025-0001.\n\n{BODY}",
     # a front matter that does not parse: MkDocs would render it as Markdown
     "inc-2025-0006": f"---\nid: INC-2025-0006\ntitle: {BOLD}\n  broken: [\nsummary: {SCRIPT}\n---\n\n{BODY}",

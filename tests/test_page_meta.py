@@ -230,5 +230,5 @@ def test_render_writes_a_front_matter_a_theme_without_the_plugin_prints_safely(t
     assert description == SUMMARY
     written = (tmp_path / "out" / "postmortems" / "inc-2025-0001.md").read_text(encoding="utf-8")
     meta = yaml.safe_load(written.split("---\n")[1])
-    assert list(meta) == ["id", "title", "date", "severity", "status", "summary", "description", "tags"]
+    assert list(meta) == ["id", "title", "date", "severity", "status", "summary", "description", "tags", "root_cause"]
     assert (meta["title"], meta["tags"]) == (html.escape(f"INC-2025-0001: {TITLE}"), ["a-b", "c"])

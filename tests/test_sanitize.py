@@ -143,8 +143,9 @@ id: INC-2025-0001
 title: Checkout latency
 date: 2025-03-02
 severity: P1
-status: draft
+status: in-review
 summary: Checkout was slow for 40 minutes.
+root_cause: {primary: A cold cache after a deploy}
 services: [checkout]
 tags: [latency]
 references: [INC-2025-0002]
@@ -222,7 +223,9 @@ id: INC-2025-0002
 title: Database failover
 date: 2025-02-01
 severity: P2
-status: draft
+status: in-review
+summary: The database failed over.
+root_cause: {primary: A disk filled up}
 ---
 
 Body.
@@ -234,7 +237,9 @@ id: INC-2025-0003
 title: Dashboard
 date: 2025-02-02
 severity: P3
-status: draft
+status: in-review
+summary: A dashboard.
+root_cause: {primary: Unknown yet}
 ---
 
 <iframe src="https://grafana.example/d/x" class="dashboard"></iframe>

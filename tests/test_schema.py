@@ -280,12 +280,15 @@ def test_conditions_constrain_core_fields_with_file_line_and_field(tmp_path: Pat
     )
     validator = make_validator(schema)
     doc = load_text(
-        postmortem(status="approved", summary="far too long a summary for this site", extra="review:\n  attendees: [Ann]"), "x.md"
+        postmortem(
+            status="approved", summary="far too long a summary for this site", extra="review:\n  attendees: [Ann]\nactions: []"
+        ),
+        "x.md",
     )
     problems = schema_problems(doc, validator)
     assert [(p.path, p.line, p.field) for p in problems] == [("x.md", 7, "summary"), ("x.md", 8, "review.date")]
-    draft = load_text(postmortem(summary="short"), "x.md")
-    assert schema_problems(draft, validator) == []
+    in_review = load_text(postmortem(summary="short"), "x.md")
+    assert schema_problems(in_review, validator) == []
 
 
 def test_an_extensions_own_definitions_and_the_core_ones_resolve(tmp_path: Path):

@@ -27,7 +27,7 @@ from .markdown import Structure
 from .review import read_follow_up, read_review, read_status
 from .timeline import read_timing
 from .values import ordered, scrub
-from .vocabulary import Vocabulary
+from .vocabulary import Vocabulary, unmet_status_rules
 
 
 @dataclass
@@ -82,7 +82,7 @@ def convert_text(text: str, source: str, today: dt.date, id_hint: str | None, vo
         ctx.meta["follow_up"] = follow_up
     drop_duplicates(ctx, title_from_heading, status_from, action_blocks)
     meta = scrub(ordered(ctx.meta, vocabulary.order))
-    missing = [key for key in required if key not in meta]
+    missing = [key for key in required if key not in meta] + unmet_status_rules(vocabulary, meta)
     for i, action in enumerate(actions):
         if action["status"] not in vocabulary.closed_statuses:  # an open action needs an owner and a due date
             missing += [f"actions[{i}].{key}" for key in ("owner", "due") if key not in action]

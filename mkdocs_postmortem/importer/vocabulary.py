@@ -13,11 +13,39 @@ import re
 from dataclasses import dataclass, replace
 from typing import Any
 
-from ..schema import bundled_schema
+from ..schema import LIFECYCLE_REF, bundled_schema
 
 
 def _enum(node: dict[str, Any]) -> tuple[str, ...]:
     return tuple(str(v) for v in node.get("enum", ()))
+
+
+def _status_rules(schema: dict[str, Any]) -> tuple[tuple[tuple[str, ...], tuple[tuple[str, ...], ...]], ...]:
+    """The bundled status rules, when the schema applies them (`schema.LIFECYCLE_REF` in its allOf)."""
+    if LIFECYCLE_REF not in schema.get("allOf", []):
+        return ()
+    rules = []
+    for condition in schema["$defs"]["lifecycle"]["allOf"]:
+        then = condition["then"]
+        fields: list[tuple[str, ...]] = [(name,) for name in then.get("required", [])]
+        for name, child in (then.get("properties") or {}).items():
+            fields += [(name, key) for key in child.get("required", [])]
+        rules.append((_enum(condition["if"]["properties"]["status"]), tuple(fields)))
+    return tuple(rules)
+
+
+def unmet_status_rules(vocabulary: Vocabulary, meta: dict[str, Any]) -> list[str]:
+    """The fields `meta`'s status requires and it lacks, as the validator names them (`root_cause`,
+    or `root_cause.primary` when `root_cause` is there)."""
+    missing: list[str] = []
+    for statuses, fields in vocabulary.status_rules:
+        if meta.get("status") not in statuses:
+            continue
+        for path in fields:
+            parent = meta if len(path) == 1 else meta.get(path[0])
+            if isinstance(parent, dict) and path[-1] not in parent and ".".join(path) not in missing:
+                missing.append(".".join(path))
+    return missing
 
 
 @dataclass(frozen=True)
@@ -42,6 +70,8 @@ class Vocabulary:
     review_order: tuple[str, ...]
     sign_off_order: tuple[str, ...]
     identifier_rule: str  # what a service name may hold, as the schema says it
+    # the status rules in force (none with `lifecycle: off`): (statuses, fields each requires, as paths)
+    status_rules: tuple[tuple[tuple[str, ...], tuple[tuple[str, ...], ...]], ...] = ()
 
     @classmethod
     def from_schema(cls, schema: dict[str, Any]) -> Vocabulary:
@@ -60,6 +90,7 @@ class Vocabulary:
                 order=tuple(props) or bundled.order,
                 severities=_enum(severity) if isinstance(severity, dict) and severity.get("enum") else bundled.severities,
                 id_pattern=re.compile(pattern) if isinstance(pattern, str) else bundled.id_pattern,
+                status_rules=_status_rules(schema),  # lifecycle: off holds none
             )
 
     @classmethod
@@ -89,6 +120,7 @@ class Vocabulary:
             review_order=tuple(review),
             sign_off_order=tuple(review["sign_off"]["items"]["properties"]),
             identifier_rule=str(schema.get("$defs", {}).get("identifier", {}).get("errorMessage") or "is not a valid name"),
+            status_rules=_status_rules(schema),
         )
 
     @classmethod
