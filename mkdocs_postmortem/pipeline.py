@@ -28,6 +28,8 @@ from .catalog import Catalog, build_catalog, resolve_as_of
 from .check import check_documents
 from .load import load_file, scan_folder
 from .model import Document, Problem, is_draft, strip_private
+from .placeholders import Template, placeholder_problems, starter_template
+from .schema import statuses_from
 from .settings import Settings
 
 #: A post-mortem as the pipeline takes it: the loaded document and its src_uri (path under docs_dir, `/`-separated).
@@ -55,6 +57,7 @@ def build(
     problems: Iterable[Problem] = (),
     as_of: dt.date | None = None,
     show_drafts: bool = False,
+    template: Template | None = None,
 ) -> Build:
     """Check `entries`, collect the valid ones into a catalog, and settle the as-of date.
 
@@ -62,6 +65,7 @@ def build(
     their ids count for references and uniqueness; they are neither reported on nor collected.
     `problems`: found before loading (links in the folder that loop), reported with the rest.
     `as_of`: overrides the `as_of` option (`--as-of`); otherwise the option, SOURCE_DATE_EPOCH, today.
+    `template`: the template `postmortem new` copies (the site's `_template.md`); default the starter one.
     `show_drafts`: collect drafts whatever the `drafts` option says (`mkdocs serve` shows them).
     Raises ValueError (a message for people) for a SOURCE_DATE_EPOCH that is no date.
 
@@ -72,7 +76,7 @@ def build(
     day = resolve_as_of(as_of or settings.as_of)
     listed = list(entries)
     docs = [doc for doc, _ in listed]
-    found = sorted({*problems, *check_documents(docs, validator, context)})
+    found = sorted({*problems, *check_documents(docs, validator, context), *_placeholders(docs, settings, validator, template)})
     invalid = {p.path for p in found}
     valid = [(doc, uri) for doc, uri in listed if doc.meta is not None and doc.path not in invalid]
     left_out = [doc for doc, _ in listed if doc.meta is None or doc.path in invalid]
@@ -83,6 +87,20 @@ def build(
     unpublished = {d.meta["id"]: d.meta["title"] for d in drafts if d.meta is not None and d.path not in invalid}
     catalog = build_catalog(published, settings.severities, unpublished)
     return Build(catalog=catalog, problems=found, as_of=day, checked=len(docs), left_out=left_out, drafts=drafts)
+
+
+def _placeholders(
+    docs: Sequence[Document], settings: Settings, validator: Draft202012Validator, template: Template | None
+) -> list[Problem]:
+    """Template text left unchanged, from `approved` on (a status rule: `lifecycle: off` drops it)."""
+    if settings.lifecycle == "off":
+        return []
+    statuses = statuses_from(dict(validator.schema), "approved")  # type: ignore[arg-type]
+    found = [d for d in docs if d.meta is not None and d.meta.get("status") in statuses]
+    if not found:
+        return []
+    chosen = template or starter_template()
+    return [p for doc in found for p in placeholder_problems(doc, chosen)]
 
 
 def _private_off(doc: Document, settings: Settings) -> Document:

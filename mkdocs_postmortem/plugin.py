@@ -23,8 +23,10 @@ from .load import is_postmortem_name, scan_folder
 from .mentions import MentionIndex, MentionsExtension
 from .model import Document, Problem, strip_private
 from .outputs import exports, summary
+from .placeholders import Template
 from .render import PAGES, Renderer, escape_title, invalid_body, page_meta
 from .sanitize import sanitize
+from .scaffold import template_path
 from .schema import SchemaConfigError, effective_schema, make_validator, site_files
 from .serve import PROBLEMS_PAGE, banner, problems_page
 
@@ -126,6 +128,7 @@ class PostmortemPlugin(BasePlugin[PostmortemConfig]):
                 self._validator,
                 problems=scan.problems,
                 show_drafts=self.serving,  # `mkdocs serve` shows drafts, under their banner
+                template=Template.of(template_path(path).read_text(encoding="utf-8")),
             )
         except ValueError as exc:  # a bad SOURCE_DATE_EPOCH
             raise PluginError(f"postmortem: {exc}") from exc

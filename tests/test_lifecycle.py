@@ -17,6 +17,7 @@ from mkdocs_postmortem.check import schema_problems
 from mkdocs_postmortem.cli import main
 from mkdocs_postmortem.config import default_settings, validate_options
 from mkdocs_postmortem.load import load_text
+from mkdocs_postmortem.placeholders import Template
 from mkdocs_postmortem.schema import SchemaConfigError, bundled_schema, effective_schema, make_validator, statuses_from
 
 from .conftest import postmortem
@@ -265,3 +266,76 @@ def test_postmortem_actions_and_render_leave_drafts_out(tmp_path: Path, monkeypa
     assert (tmp_path / "out" / "postmortems" / "a.md").is_file()
     assert not (tmp_path / "out" / "postmortems" / "b.md").exists()
     assert "Draft action" not in "".join(p.read_text() for p in (tmp_path / "out").rglob("*.md"))
+
+
+# --- placeholder text from the template ---------------------------------------------------------
+
+TEMPLATE = """---
+id: INC-2025-0000
+title: What broke
+date: 2025-01-01
+severity: P2
+status: draft
+commander: Name of the commander
+---
+
+## Executive Summary
+
+_What happened, the impact and the resolution._
+
+| Time | Event |
+|------|-------|
+| 00:00 | TODO: first event |
+"""
+
+APPROVED = "summary: S\nroot_cause: {primary: P}\nactions: []"
+
+
+def placeholders(body: str, status: str = "approved", extra: str = APPROVED, **settings: object) -> list[tuple[int, str]]:
+    doc = entry(postmortem(status=status, extra=extra, body=body), "a.md")
+    chosen = dataclasses.replace(SETTINGS, **settings)  # type: ignore[arg-type]
+    validator = make_validator(effective_schema(chosen))
+    result = pipeline.build([doc], chosen, validator, as_of=AS_OF, template=Template.of(TEMPLATE))
+    return [(p.line, p.field or p.message.split(":")[0]) for p in result.problems]
+
+
+def test_an_unchanged_template_line_is_an_error_from_approved_on():
+    body = "## Executive Summary\n\n_What happened, the impact and the resolution._\n"
+    assert placeholders(body) == [(14, "placeholder text from the template is still here")]
+    assert placeholders(body, status="in-review", extra="") == []
+    assert placeholders(body, lifecycle="off") == []
+
+
+def test_an_italic_line_the_author_wrote_is_not_a_placeholder_nor_are_headings_and_table_headers():
+    body = "## Executive Summary\n\n_Checkout failed for an hour._\n\n| Time | Event |\n|------|-------|\n| 10:00 | Alert |\n"
+    assert placeholders(body) == []
+
+
+def test_a_todo_marker_is_an_error_outside_code_and_in_a_front_matter_value():
+    assert placeholders("Text.\n\n| 00:00 | TODO: first event |\n") == [(14, "placeholder text from the template is still here")]
+    assert placeholders("Text.\n\nTODO write the timeline\n") == [
+        (14, "a TODO marker is still here; finish the text or delete the line")
+    ]
+    assert placeholders("Text.\n\n```\n# TODO in a code sample\n```\n") == []
+    assert placeholders("Text.\n", extra=APPROVED + "\ncommander: TODO") == [(10, "commander")]
+
+
+def test_an_unchanged_front_matter_phrase_of_the_template_is_an_error():
+    assert placeholders("Text.\n", extra=APPROVED + "\ncommander: Name of the commander") == [(10, "commander")]
+
+
+def test_postmortem_new_writes_a_draft_that_validates_and_approving_it_unchanged_names_the_placeholders(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert CliRunner().invoke(main, ["init", "s"]).exit_code == 0
+    monkeypatch.chdir(tmp_path / "s")
+    for path in (tmp_path / "s" / "docs" / "postmortems").glob("inc-*.md"):
+        path.unlink()
+    created = CliRunner().invoke(main, ["new", "Disk full", "--date", "2026-05-05"])
+    assert created.exit_code == 0, created.output
+    assert CliRunner().invoke(main, ["validate"]).output.endswith("1 post-mortem checked, all valid\n")
+    path = tmp_path / "s" / created.output.strip()
+    text = path.read_text().replace("status: draft", "status: approved", 1)
+    path.write_text(text.replace("\n---\n", "\nsummary: S\nroot_cause: {primary: P}\nactions: []\n---\n", 1))
+    output = CliRunner().invoke(main, ["validate"]).output
+    assert "placeholder text from the template is still here: '| 00:00 | TODO: first event | TODO |'" in output
+    assert "13 problems in 1 of 1 post-mortem" in output  # the starter template's 13 placeholder lines
