@@ -16,6 +16,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext
 
 from . import assets, pipeline
+from .addresses import add_addresses
 from .catalog import Catalog, Incident, resolve_as_of
 from .config import PostmortemConfig
 from .generated import GeneratedFiles, add_section, dest_prefix, lists_any
@@ -163,6 +164,8 @@ class PostmortemPlugin(BasePlugin[PostmortemConfig]):
         self._generated.new_build()
         prefix_dest = dest_prefix((file for _, file in entries), config)
         self._add_generated(files, config, prefix_dest)
+        for collision in add_addresses(self.catalog, folder, files, config):  # INC-1/ leads to INC-1's page
+            log.warning(collision)
         if self.serving:
             self._add_problems_page(problems, entries, files, config, prefix_dest)
         return files

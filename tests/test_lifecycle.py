@@ -11,6 +11,7 @@ import pytest
 from click.testing import CliRunner
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
+from mkdocs.exceptions import Abort
 
 from mkdocs_postmortem import pipeline
 from mkdocs_postmortem.check import schema_problems
@@ -339,3 +340,30 @@ def test_postmortem_new_writes_a_draft_that_validates_and_approving_it_unchanged
     output = CliRunner().invoke(main, ["validate"]).output
     assert "placeholder text from the template is still here: '| 00:00 | TODO: first event | TODO |'" in output
     assert "13 problems in 1 of 1 post-mortem" in output  # the starter template's 13 placeholder lines
+
+
+# --- stable addresses ----------------------------------------------------------------------------
+
+
+def test_an_incidents_address_leads_to_its_page_whatever_the_file_is_called(tmp_path: Path):
+    site = built(write_site(tmp_path, "", {"renamed-file.md": postmortem(title="Checkout <outage>")}))
+    address = site / "postmortems" / "INC-2025-0001" / "index.html"
+    text = address.read_text()
+    assert '<meta http-equiv="refresh" content="0; url=../renamed-file/">' in text
+    assert '<link rel="canonical" href="https://example.org/postmortems/renamed-file/">' in text
+    assert '<a href="../renamed-file/">INC-2025-0001: Checkout &lt;outage&gt;</a>' in text
+    target = (address.parent / "../renamed-file/index.html").resolve()
+    assert "Checkout &lt;outage&gt;" in target.read_text()  # the address resolves to the page
+    assert "INC-2025-0001/" not in (site / "sitemap.xml").read_text()
+    assert "INC-2025-0001/" not in (site / "search" / "search_index.json").read_text()
+
+
+def test_a_real_file_at_an_address_is_kept_and_the_collision_reported(tmp_path: Path):
+    root = write_site(tmp_path, "", {"renamed-file.md": postmortem()})
+    (root / "docs" / "postmortems" / "inc-2025-0001").mkdir()
+    (root / "docs" / "postmortems" / "inc-2025-0001" / "index.html").write_text("mine")
+    with pytest.raises(Abort, match="1 warning"):  # strict: the collision is a warning
+        built(root)
+    config = load_config(str(root / "mkdocs.yml"), site_dir=str(root / "site"))
+    build(config)
+    assert (root / "site" / "postmortems" / "inc-2025-0001" / "index.html").read_text() == "mine"
