@@ -26,7 +26,11 @@ class Asset:
         return self.uri.endswith(".js")
 
 
-ASSETS: tuple[Asset, ...] = (Asset(_FOLDER / "postmortem.css", "assets/postmortem/postmortem.css"),)
+ASSETS: tuple[Asset, ...] = (
+    Asset(_FOLDER / "postmortem.css", "assets/postmortem/postmortem.css"),
+    # sorting and filtering of the index lists; the lists read fine without it
+    Asset(_FOLDER / "postmortem.js", "assets/postmortem/postmortem.js"),
+)
 
 
 def stylesheets() -> list[str]:

@@ -238,7 +238,7 @@ class Renderer:
         values = {
             "severity": incident.severity,
             "rank": str(rank),
-            "status": incident.status,
+            "status": in_words(incident.status),
             "year": str(incident.date.year),
             "date": incident.date.isoformat(),
             "duration": "" if incident.duration_minutes is None else str(incident.duration_minutes),

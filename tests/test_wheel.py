@@ -62,3 +62,4 @@ def test_installed_init_new_and_build_use_the_packaged_starter_site(installed: P
     assert result.returncode == 0, result.stderr
     assert (site / "site" / "postmortems" / "actions" / "index.html").is_file()
     assert (site / "site" / "assets" / "postmortem" / "postmortem.css").is_file()
+    assert (site / "site" / "assets" / "postmortem" / "postmortem.js").is_file()
