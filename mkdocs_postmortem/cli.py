@@ -18,7 +18,7 @@ from .load import MARKDOWN_EXTENSIONS, find_postmortems, is_markdown, is_postmor
 from .mentions import MentionIndex, link_in_markdown
 from .model import DUE_SOON_DAYS, Document, Problem
 from .outputs import ACTION_FORMATS, PROBLEM_FORMATS, exports
-from .placeholders import Template
+from .placeholders import read_template
 from .render import PAGES, Renderer, escape_title, front_matter, page_meta
 from .scaffold import ScaffoldError, file_name, init_site, new_postmortem, next_id, template_path
 from .schema import SchemaConfigError, effective_schema, make_validator
@@ -125,7 +125,7 @@ def _build(
 ) -> pipeline.Build:
     """The pipeline of the build; a date it cannot settle (a bad SOURCE_DATE_EPOCH) is a usage error."""
     try:
-        template = Template.of(template_path(site.postmortem_dir).read_text(encoding="utf-8"))
+        template = read_template(template_path(site.postmortem_dir))
         return pipeline.build(
             entries, site.settings, validator, context=context, problems=problems, as_of=as_of, template=template
         )

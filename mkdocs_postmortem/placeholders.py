@@ -19,6 +19,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 from .load import load_text
@@ -104,12 +105,22 @@ class Template:
         return cls(lines, values)
 
 
+def read_template(path: Path) -> Template:
+    """The template at `path`; ValueError, with a message for people, when it cannot be read as UTF-8 text."""
+    try:
+        return Template.of(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"{path}: the post-mortem template is not UTF-8 text (byte {exc.start}); save it as UTF-8") from exc
+    except OSError as exc:
+        raise ValueError(f"{path}: cannot read the post-mortem template: {exc.strerror or exc}") from exc
+
+
 @cache
 def starter_template() -> Template:
     """The starter site's template: for a caller that names none."""
     from .scaffold import site_template_dir  # scaffold reads the wheel's files; imported when needed
 
-    return Template.of((site_template_dir() / "docs" / "postmortems" / "_template.md").read_text(encoding="utf-8"))
+    return read_template(site_template_dir() / "docs" / "postmortems" / "_template.md")
 
 
 def placeholder_problems(doc: Document, template: Template) -> list[Problem]:

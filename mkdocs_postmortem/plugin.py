@@ -24,7 +24,7 @@ from .load import is_postmortem_name, scan_folder
 from .mentions import MentionIndex, MentionsExtension
 from .model import Document, Problem, strip_private
 from .outputs import exports, summary
-from .placeholders import Template
+from .placeholders import read_template
 from .render import PAGES, Renderer, escape_title, invalid_body, page_meta
 from .sanitize import sanitize
 from .scaffold import template_path
@@ -129,7 +129,7 @@ class PostmortemPlugin(BasePlugin[PostmortemConfig]):
                 self._validator,
                 problems=scan.problems,
                 show_drafts=self.serving,  # `mkdocs serve` shows drafts, under their banner
-                template=Template.of(template_path(path).read_text(encoding="utf-8")),
+                template=read_template(template_path(path)),
             )
         except ValueError as exc:  # a bad SOURCE_DATE_EPOCH
             raise PluginError(f"postmortem: {exc}") from exc

@@ -367,3 +367,15 @@ def test_a_real_file_at_an_address_is_kept_and_the_collision_reported(tmp_path: 
     config = load_config(str(root / "mkdocs.yml"), site_dir=str(root / "site"))
     build(config)
     assert (root / "site" / "postmortems" / "inc-2025-0001" / "index.html").read_text() == "mine"
+
+
+def test_a_template_that_is_not_utf8_is_a_clear_error_in_validate_and_the_build(site, monkeypatch, caplog):
+    site("a.md", postmortem())
+    (site.root / "docs" / "postmortems" / "_template.md").write_bytes(b"---\nid: X\n---\n\xff\xfe caf\xe9\n")
+    monkeypatch.chdir(site.root)
+    result = CliRunner().invoke(main, ["validate"])
+    assert result.exit_code == 2
+    assert "_template.md: the post-mortem template is not UTF-8 text" in result.output
+    with pytest.raises(Abort):
+        build(load_config(str(site.root / "mkdocs.yml")))
+    assert "_template.md: the post-mortem template is not UTF-8 text" in caplog.text
