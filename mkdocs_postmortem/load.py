@@ -242,7 +242,8 @@ def parse_front_matter(fm_text: str, doc: Document, first_line: int) -> None:
 def _yaml_message(exc: yaml.MarkedYAMLError, offset: int) -> str:
     problem = exc.problem or "invalid YAML"
     if "could not determine a constructor" in problem:
-        tag = problem.rsplit("tag", 1)[-1].strip().strip("'").replace("tag:yaml.org,2002:", "!!")
+        quoted = re.search(r"tag '([^']*)'", problem)
+        tag = (quoted.group(1) if quoted else "?").replace("tag:yaml.org,2002:", "!!")
         return f"YAML tag {tag} is not allowed: front matter holds plain values only"
     message = f"YAML syntax error: {problem}"
     if exc.context:
