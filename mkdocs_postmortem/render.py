@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 import posixpath
 import re
 from collections.abc import Iterable, Mapping, MutableMapping
@@ -158,6 +159,24 @@ def ticket_label(url: str) -> str:
     return segments[-1]
 
 
+@functools.cache
+def _environment() -> Environment:
+    """The templates, compiled once per process: compiling them took most of each render (every
+    `mkdocs serve` rebuild created a Renderer); the environment holds no state of a build."""
+    env = Environment(
+        loader=PackageLoader("mkdocs_postmortem", "templates"),
+        autoescape=False,  # Markdown, not HTML: escaping is `finalize`'s job
+        finalize=_finalize,
+        undefined=StrictUndefined,
+        extensions=["jinja2.ext.do"],  # the card collects the impact figures the document states
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["minutes"] = minutes
+    return env
+
+
 @dataclass
 class Renderer:
     """Renders pages for one catalog; `page_uri` is the src_uri of the page being written."""
@@ -172,17 +191,7 @@ class Renderer:
 
     @classmethod
     def create(cls, catalog: Catalog, folder: str, as_of: dt.date, directory_urls: bool = True) -> Renderer:
-        env = Environment(
-            loader=PackageLoader("mkdocs_postmortem", "templates"),
-            autoescape=False,  # Markdown, not HTML: escaping is `finalize`'s job
-            finalize=_finalize,
-            undefined=StrictUndefined,
-            extensions=["jinja2.ext.do"],  # the card collects the impact figures the document states
-            keep_trailing_newline=True,
-            trim_blocks=True,
-            lstrip_blocks=True,
-        )
-        env.filters["minutes"] = minutes
+        env = _environment()
         report = catalog.action_report(as_of)  # one computation for the overview, the report and the anchors
         anchors = {
             "severity": unique_slugs(s for s, _ in catalog.by_severity()),
