@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import difflib
 import itertools
+import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
-from .model import Document, FieldPath, Problem, format_path, parse_date_time, reference_id
+from .model import Document, FieldPath, Problem, format_path, parse_date, parse_date_time, reference_id
 from .schema import TIMING_ORDER
 
 _TYPE_WORDS = {
@@ -204,10 +205,13 @@ def _explain_alternatives(doc: Document, error: ValidationError) -> list[Problem
 
 
 def _format_message(fmt: str, value: Any) -> str:
+    text = str(value)
+    day = text[:10]
+    if fmt in ("date", "date-time") and re.fullmatch(r"\d{4}-\d{2}-\d{2}", day) and parse_date(day) is None:
+        return f"{show(value)} is not a valid {fmt}: {day} is not a day of the calendar"
     if fmt == "date":
         return f"{show(value)} is not a valid date: expected YYYY-MM-DD, for example 2025-12-02"
     if fmt == "date-time":
-        text = str(value)
         if "T" in text and not (text.endswith("Z") or "+" in text[10:] or "-" in text[10:]):
             return f"{show(value)} has no UTC offset: add Z for UTC or +HH:MM, for example 2025-12-02T14:29:00Z"
         return f"{show(value)} is not a valid date-time: expected ISO 8601 with an offset, for example 2025-12-02T14:29:00Z"
