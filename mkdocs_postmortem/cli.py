@@ -68,6 +68,7 @@ def _targets(paths: Sequence[Path], site: Site) -> tuple[list[Path], list[Proble
             "pass the files or folders to check, or set the plugin's 'dir' option"
         )
     scan = scan_folder(folder, _display)
+    scan.files[:] = [f for f in scan.files if not site.is_excluded(f)]  # exclude_docs: the build never sees them
     if not paths:
         if not scan.files:
             click.echo(f"warning: the post-mortem folder {_display(folder)} holds no post-mortem", err=True)
@@ -91,7 +92,7 @@ def _targets(paths: Sequence[Path], site: Site) -> tuple[list[Path], list[Proble
             raise click.UsageError(
                 f"{_display(path)} is not a post-mortem: post-mortems are Markdown files ({', '.join(MARKDOWN_EXTENSIONS)})"
             )
-        elif is_postmortem_name(relative):
+        elif is_postmortem_name(relative) and not site.is_excluded(path):
             found.append(path)
         # else index.md, _template.md: not post-mortems, skipped quietly (pre-commit passes them all)
     return list(dict.fromkeys(found)), problems

@@ -26,7 +26,7 @@ from typing import Any
 
 import yaml
 from mkdocs.config.base import ValidationError
-from mkdocs.config.config_options import Plugins
+from mkdocs.config.config_options import PathSpec, Plugins
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import ConfigurationError
 from mkdocs.utils.yaml import get_yaml_loader, yaml_load
@@ -53,6 +53,17 @@ class Site:
     settings: Settings
     config_file: Path | None = None
     warnings: list[str] = field(default_factory=list)  # e.g. an unknown plugin option, worded as MkDocs words it
+    exclude_docs: Any = None  # MkDocs' `exclude_docs` (a gitignore-style spec), or None: files the build never sees
+
+    def is_excluded(self, path: Path) -> bool:
+        """Whether MkDocs' `exclude_docs` leaves this file out of the build (so `validate` leaves it too)."""
+        if self.exclude_docs is None:
+            return False
+        try:
+            src_uri = path.resolve().relative_to(self.docs_dir.resolve()).as_posix()
+        except ValueError:
+            return False
+        return bool(self.exclude_docs.match_file(src_uri))
 
     @property
     def postmortem_dir(self) -> Path:
@@ -94,13 +105,25 @@ def find_site(start: Path, config_file: Path | None = None, fallback: Path | Non
     docs_dir = config.get("docs_dir", "docs")
     if not isinstance(docs_dir, (str, os.PathLike)):
         raise SiteError(f"{shown}: docs_dir: expected the path of a folder, got {docs_dir!r}")
+    exclude = _exclude_docs(config, shown)
     options = _plugin_options(config, shown)
     if options is None:  # the plugin is not enabled: its defaults
-        return Site(path.parent, path.parent / docs_dir, default_settings(), path)
+        return Site(path.parent, path.parent / docs_dir, default_settings(), path, exclude_docs=exclude)
     checked, errors, warnings = validate_options(options, str(path))
     if errors:
         raise SiteError("\n".join(f"{shown}: {e}" for e in errors))
-    return Site(path.parent, path.parent / docs_dir, checked.settings(), path, [f"{shown}: {w}" for w in warnings])
+    return Site(path.parent, path.parent / docs_dir, checked.settings(), path, [f"{shown}: {w}" for w in warnings], exclude)
+
+
+def _exclude_docs(config: dict[str, Any], shown: str) -> Any:
+    """MkDocs' `exclude_docs`, read by MkDocs' own config option (the same patterns, the same matching)."""
+    value = config.get("exclude_docs")
+    if value is None:
+        return None
+    try:
+        return PathSpec().validate(value)
+    except ValidationError as exc:
+        raise SiteError(f"{shown}: exclude_docs: {exc}") from exc
 
 
 def _display(path: Path) -> str:

@@ -212,3 +212,19 @@ def test_the_pre_commit_hook_passes_every_markdown_ending():
     (hook,) = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text())
     for ending in MARKDOWN_EXTENSIONS:
         assert re.search(hook["files"], f"docs/postmortems/inc-1{ending}")
+
+
+def test_a_post_mortem_left_out_by_exclude_docs_is_left_out_by_validate_too(site):
+    """MkDocs' `exclude_docs` keeps a file out of the build; validate must not fail on what the build never sees."""
+    (site.root / "mkdocs.yml").write_text(
+        "site_name: T\nexclude_docs: |\n  postmortems/old/\nplugins:\n  - postmortem:\n      as_of: 2026-01-01\n"
+    )
+    site("a.md", postmortem())
+    site("old/broken.md", postmortem(id="INC-2025-0002", severity="P9"))
+    built = build(site.root, "--strict")
+    assert built.returncode == 0, built.stderr
+    whole = validate(site.root)
+    assert whole.exit_code == 0, whole.output
+    assert "1 post-mortem checked, all valid" in whole.output
+    given = validate(site.root, "docs/postmortems/old/broken.md")
+    assert given.exit_code == 0 and "broken.md" not in given.output, given.output
