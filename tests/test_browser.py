@@ -9,15 +9,12 @@ test follows the example site as it grows.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import os
 import re
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
@@ -26,9 +23,9 @@ import pytest
 import yaml
 from playwright.sync_api import expect, sync_playwright
 
+from .browser import CHROMIUM, CHROMIUM_ARGS, NEEDS_CHROMIUM, served
 from .conftest import REPO
 
-CHROMIUM = Path("/usr/bin/chromium")
 SITE_TEMPLATE = REPO / "site-template"
 AS_OF = dt.date(2026, 11, 29)  # the report's "as of" date, through SOURCE_DATE_EPOCH
 CLOSED = {"done", "cancelled"}
@@ -36,10 +33,7 @@ TIMEOUT_MS = 15_000
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(
-        not os.environ.get("CI") and not CHROMIUM.exists(),
-        reason=f"{CHROMIUM} is missing (apt-get install chromium, or ./dev test); in CI this test always runs",
-    ),
+    NEEDS_CHROMIUM,
 ]
 
 
@@ -113,43 +107,21 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
-class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
 @pytest.fixture(scope="module")
 def base_url(built_site: Path) -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(built_site)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
+    with served(built_site) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 def context(base_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     profile = tmp_path_factory.mktemp("chromium-profile")
-    args = [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--disable-quic",
-    ]
     with sync_playwright() as p:
         # launch() refuses --user-data-dir: Playwright manages the profile, so a persistent context gets it instead
         ctx = p.chromium.launch_persistent_context(
             str(profile),
             executable_path=str(CHROMIUM),
-            args=args,
+            args=CHROMIUM_ARGS,
             viewport={"width": 1280, "height": 900},
         )
         ctx.set_default_timeout(TIMEOUT_MS)

@@ -5,13 +5,10 @@ in Material and in the built-in mkdocs theme; one link per row."""
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import os
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -21,33 +18,16 @@ from playwright.sync_api import sync_playwright
 from mkdocs_postmortem.render import PAGES
 
 from . import wide_site
+from .browser import CHROMIUM, CHROMIUM_ARGS, NEEDS_CHROMIUM
+from .browser import served as serve_folder
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-quic",
-]
 #: The index pages this test holds to the layout rules (the action page has its own).
 INDEX_PAGES = [name.removesuffix(".md") for name in PAGES if name != "actions.md"]
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(
-        not os.environ.get("CI") and not CHROMIUM.exists(),
-        reason=f"{CHROMIUM} is missing (apt-get install chromium, or ./dev test); in CI this test always runs",
-    ),
+    NEEDS_CHROMIUM,
 ]
-
-
-class _Quiet(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
 
 
 def _build(root: Path, theme: str) -> Path:
@@ -71,15 +51,8 @@ def _build(root: Path, theme: str) -> Path:
 @pytest.fixture(scope="module", params=["material", "mkdocs"])
 def served(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
     out = _build(tmp_path_factory.mktemp(request.param), request.param)
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(out)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/", out
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
+    with serve_folder(out) as url:
+        yield url, out
 
 
 @pytest.fixture(scope="module")
@@ -87,7 +60,7 @@ def browser_page(served: tuple[str, Path], tmp_path_factory: pytest.TempPathFact
     base_url, _ = served
     with sync_playwright() as p:
         ctx = p.chromium.launch_persistent_context(
-            str(tmp_path_factory.mktemp("profile")), executable_path=str(CHROMIUM), args=ARGS
+            str(tmp_path_factory.mktemp("profile")), executable_path=str(CHROMIUM), args=CHROMIUM_ARGS
         )
         ctx.set_default_timeout(15_000)
         # the theme asks Google for fonts: answer empty, the test must not depend on the network

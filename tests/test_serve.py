@@ -27,8 +27,8 @@ from playwright.sync_api import expect, sync_playwright
 from mkdocs_postmortem.model import Problem
 from mkdocs_postmortem.serve import banner, problems_page
 
+from .browser import CHROMIUM, CHROMIUM_ARGS, NEEDS_CHROMIUM
 from .conftest import postmortem
-from .test_browser import CHROMIUM
 
 HOSTILE_SEVERITY = '"<img src=x onerror=alert(1)>"'
 FETCH_TIMEOUT_S = 10
@@ -221,20 +221,15 @@ def test_mkdocs_serve_keeps_serving_shows_problems_and_follows_every_change(site
 
 @pytest.mark.slow
 @pytest.mark.browser
-@pytest.mark.skipif(
-    not os.environ.get("CI") and not CHROMIUM.exists(),
-    reason=f"{CHROMIUM} is missing (apt-get install chromium, or ./dev test); in CI this test always runs",
-)
+@NEEDS_CHROMIUM
 @pytest.mark.parametrize("width", [1400, 390])
 def test_a_reader_sees_the_banner_without_scrolling_and_reaches_every_problem(site, tmp_path: Path, width: int):
     (site.root / "mkdocs.yml").write_text("site_name: T\ntheme:\n  name: material\nplugins:\n  - search\n  - postmortem\n")
     site("a.md", postmortem(severity="P9"))
     site("b.md", postmortem(id="INC-2025-0002"))
-    args = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
-    args += ["--disable-component-update", "--disable-sync"]
     with mkdocs_serve(site.root) as base, sync_playwright() as p:
         context = p.chromium.launch_persistent_context(
-            str(tmp_path / "profile"), executable_path=str(CHROMIUM), args=args, viewport={"width": width, "height": 800}
+            str(tmp_path / "profile"), executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, viewport={"width": width, "height": 800}
         )
         try:
             context.set_default_timeout(15_000)
