@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import html
 import json
-import subprocess
-import sys
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 from pathlib import Path
@@ -23,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from .hostile import injected, unsafe_content
+from .test_build import build
 
 pytestmark = pytest.mark.slow
 
@@ -179,14 +178,7 @@ def build_site(root: Path, mode: str, docs: dict[str, str]) -> Path:
         (root / "docs" / "postmortems" / f"{name}.md").write_text(text, encoding="utf-8")
     (root / "mkdocs.yml").write_text(MKDOCS_YML.format(mode=mode))
     args = ["--strict"] if mode == "error" else []
-    result = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", *args],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        check=False,
-        env={"NO_MKDOCS_2_WARNING": "1", "PATH": "/usr/bin:/bin"},
-    )
+    result = build(root, *args)
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr
     return root / "site"

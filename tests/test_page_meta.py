@@ -16,22 +16,12 @@ import yaml
 
 from .conftest import postmortem
 from .hostile import injected
+from .test_build import build
 
 pytestmark = pytest.mark.slow
 
 TITLE = 'Payments: "card declined" & <b class=XSS>retries</b> <img src=x onerror=alert(1)>'
 SUMMARY = "Cards were \"declined\" & <script>alert('XSS')</script> retried."
-
-
-def build(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", *args],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        check=False,
-        env={"NO_MKDOCS_2_WARNING": "1", "PATH": "/usr/bin:/bin"},
-    )
 
 
 class Elements(HTMLParser):
