@@ -20,7 +20,7 @@ from .model import DUE_SOON_DAYS, Document, Problem
 from .outputs import ACTION_FORMATS, PROBLEM_FORMATS, exports
 from .placeholders import read_template
 from .render import PAGES, Renderer, escape_title, front_matter, page_meta
-from .scaffold import ScaffoldError, file_name, init_site, new_postmortem, next_id, template_path
+from .scaffold import ScaffoldError, file_name, init_site, new_postmortem, next_id, template_path, template_text
 from .schema import SchemaConfigError, effective_schema, make_validator
 from .site import Site, SiteError, find_site
 
@@ -239,7 +239,7 @@ def new(
         raise click.UsageError(f"id {ident} is already used")
     template = template_path(folder)
     try:
-        text = new_postmortem(template.read_text(encoding="utf-8"), ident, title, day, severity, list(services))
+        text = new_postmortem(template_text(template), ident, title, day, severity, list(services))
     except (OSError, UnicodeDecodeError, ScaffoldError) as exc:
         raise click.UsageError(f"{_display(template)}: {exc}") from exc
     folder.mkdir(parents=True, exist_ok=True)

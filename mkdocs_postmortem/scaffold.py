@@ -14,8 +14,12 @@ import yaml
 from frontmatter.default_handlers import YAMLHandler
 
 from .model import slug
+from .schema import REPOSITORY, SCHEMA_NAME, SCHEMA_URL
 
-SCHEMA_URL = "https://raw.githubusercontent.com/mkdocs-postmortem/mkdocs-postmortem/main/schema/postmortem.schema.json"
+#: The editor modeline (YAML language server) naming the schema a front matter follows.
+MODELINE = re.compile(r"^# yaml-language-server: \$schema=(\S*)[ \t]*$", re.MULTILINE)
+#: The bundled schema's URL at any release (or branch): a modeline naming it follows the installed release.
+_BUNDLED_URL = re.compile(rf"https://raw\.githubusercontent\.com/{re.escape(REPOSITORY)}/[^/\s]+/schema/{re.escape(SCHEMA_NAME)}")
 
 
 class ScaffoldError(Exception):
@@ -62,7 +66,39 @@ def _yaml_value(value: object) -> str:
 def template_path(postmortem_dir: Path) -> Path:
     """The site's own `_template.md` if it has one, else the starter site's."""
     own = postmortem_dir / "_template.md"
-    return own if own.is_file() else site_template_dir() / "docs" / "postmortems" / "_template.md"
+    return own if own.is_file() else _starter_template()
+
+
+def _starter_template() -> Path:
+    return site_template_dir() / "docs" / "postmortems" / "_template.md"
+
+
+def template_text(path: Path) -> str:
+    """The text of a template `template_path` found: the starter one with this release's modeline."""
+    return with_modeline(path.read_text(encoding="utf-8"), add=path == _starter_template())
+
+
+def with_modeline(text: str, *, add: bool) -> str:
+    """`text` (front matter first) naming this release's schema for editors.
+
+    An existing modeline naming the bundled schema (of any release) is brought to this
+    release's URL; one naming another schema (a site's own) is kept. Without one, one is
+    added as the front matter's first line when `add` (the starter template); a site's own
+    template without one stays so (with a schema extension the bundled schema would be wrong).
+    """
+    if not text.startswith("---\n"):
+        return text
+    end = text.find("\n---", 3)
+    front = text[4 : end + 1] if end != -1 else text[4:]
+    rest = text[4 + len(front) :]
+    found = MODELINE.search(front)
+    if found is None:
+        if not add:
+            return text
+        front = f"# yaml-language-server: $schema={SCHEMA_URL}\n" + front
+    elif _BUNDLED_URL.fullmatch(found.group(1)):
+        front = front[: found.start(1)] + SCHEMA_URL + front[found.end(1) :]
+    return "---\n" + front + rest
 
 
 def new_postmortem(template: str, ident: str, title: str, date: dt.date, severity: str, services: list[str]) -> str:
@@ -96,7 +132,7 @@ def new_postmortem(template: str, ident: str, title: str, date: dt.date, severit
         while following < len(lines) and re.match(r"^\s+\S", lines[following]) and not lines[index].startswith("#"):
             following += 1  # the old value's continuation lines ("  - a", "  multi-line")
         lines[index:following] = [line + (comment.group(0) if comment else "")]
-    return "\n".join(lines) + "\n" + rest
+    return with_modeline("\n".join(lines) + "\n" + rest, add=False)
 
 
 def site_template_dir() -> Path:
@@ -117,4 +153,6 @@ def init_site(target: Path) -> list[Path]:
         what = f"it already has {', '.join(clash)}" if clash else "it is not empty"
         raise ScaffoldError(f"{target}: {what}; choose a new folder (nothing was copied)")
     shutil.copytree(source, target, dirs_exist_ok=True, ignore=shutil.ignore_patterns("site", "__pycache__", ".cache"))
+    template = target / "docs" / "postmortems" / "_template.md"
+    template.write_text(with_modeline(template.read_text(encoding="utf-8"), add=True), encoding="utf-8")  # this release's schema
     return sorted(p for p in target.rglob("*") if p.is_file())

@@ -23,10 +23,17 @@ from referencing import Registry, Resource
 from referencing.exceptions import NoSuchAnchor, NoSuchResource, PointerToNowhere, Unresolvable
 from referencing.jsonschema import DRAFT202012
 
+from . import __version__
 from .model import parse_date, parse_date_time
 from .settings import Settings
 
 SCHEMA_NAME = "postmortem.schema.json"
+#: The project on GitHub (as pyproject.toml's [project.urls] names it).
+REPOSITORY = "mkdocs-postmortem/mkdocs-postmortem"
+#: Where this release's schema is published: the file at the release's tag. The bundled schema's
+#: `$id`, and the editor modeline `postmortem new` and `postmortem init` write. It follows the
+#: package version (`__version__`, its one home), so an editor checks against the installed release.
+SCHEMA_URL = f"https://raw.githubusercontent.com/{REPOSITORY}/v{__version__}/schema/{SCHEMA_NAME}"
 
 
 class SchemaConfigError(Exception):
@@ -51,8 +58,12 @@ def _bundled_text() -> str:
 
 
 def bundled_schema() -> dict[str, Any]:
-    """A fresh copy of the bundled schema (callers may change it)."""
-    return json.loads(_bundled_text())  # type: ignore[no-any-return]
+    """A fresh copy of the bundled schema (callers may change it), with this release's `$id`.
+
+    The file has no `$id` of its own: the version would then be written twice.
+    """
+    document = json.loads(_bundled_text())
+    return {"$schema": document["$schema"], "$id": SCHEMA_URL, **document}
 
 
 # --- the domain's words, as the bundled schema declares them (a site's extension may not change core fields) ---
@@ -105,7 +116,9 @@ def effective_schema(settings: Settings, base_dir: Path | None = None) -> dict[s
         name = _display(path)
         extension = _read_extension(path, name)
         _merge(schema, extension, name)
-        _embed_site_files(schema, extension, path, (base_dir or path.parent).resolve(), name)
+        own_id = _extension_id(extension, path, name)
+        _embed_site_files(schema, extension, path, (base_dir or path.parent).resolve(), name, own_id)
+        schema["$id"] = own_id  # no longer the bundled schema: it must not claim that schema's URL
     try:
         Draft202012Validator.check_schema(schema)
     except SchemaError as exc:
@@ -207,6 +220,22 @@ def _read_extension(path: Path, name: str) -> dict[str, Any]:
     return data
 
 
+def _extension_id(extension: dict[str, Any], path: Path, name: str) -> str:
+    """The `$id` of a site's effective schema: the extension's own `$id`, else the extension file's URI.
+
+    Never the bundled schema's: a tool caching schemas by `$id` would mistake one for the other.
+    """
+    declared = extension.get("$id")
+    if declared is None:
+        return path.as_uri()
+    if not isinstance(declared, str) or not urlsplit(declared).scheme or urlsplit(declared).fragment:
+        raise SchemaConfigError(
+            f"schema extension {name}: $id {declared!r} must be an absolute URI without a fragment "
+            "(where the site publishes its schema, e.g. https://lessons.example.com/postmortem.schema.json)"
+        )
+    return declared
+
+
 def _merge(schema: dict[str, Any], extension: dict[str, Any], name: str) -> None:
     props = extension.get("properties", {})
     required = extension.get("required", [])
@@ -262,15 +291,17 @@ def _merged_parts(schema: dict[str, Any], extension: dict[str, Any]) -> list[Any
     return parts
 
 
-def _embed_site_files(schema: dict[str, Any], extension: dict[str, Any], path: Path, site: Path, name: str) -> None:
+def _embed_site_files(schema: dict[str, Any], extension: dict[str, Any], path: Path, site: Path, name: str, root: str) -> None:
     """Make the extension's `$ref`s to other site files absolute, and embed those files.
 
     A ref to another file is written relative to the extension; merged into the bundled
     schema it would resolve against the bundled schema's https `$id`. So it is made an
     absolute file URI, and the file is embedded under `$defs` with that URI as its `$id`
-    (a compound schema document): validation then never retrieves anything.
+    (a compound schema document): validation then never retrieves anything. A ref to the
+    extension or to the bundled schema (by its URL) names the merged root, whose `$id` is `root`.
     """
     own = path.as_uri()
+    core = schema["$id"]
     queue: list[tuple[str, list[Any]]] = [(own, _merged_parts(schema, extension))]
     embedded: dict[str, Any] = {}
     while queue:
@@ -278,10 +309,10 @@ def _embed_site_files(schema: dict[str, Any], extension: dict[str, Any], path: P
         for node in (n for part in parts for n in _refs(part)):
             ref = node["$ref"]
             target, fragment = urldefrag(urljoin(base, ref))
-            if ref.startswith("#") or target in (base, schema["$id"]):
-                continue  # within its own document, or the bundled schema named by its $id
-            if target == own:  # the extension, named from elsewhere: it is merged into the root
-                node["$ref"] = f"{schema['$id']}#{fragment}"
+            if ref.startswith("#") or (target == base and base != own):
+                continue  # within its own document
+            if target in (own, core):  # the extension or the bundled schema: both are merged into the root
+                node["$ref"] = f"{root}#{fragment}"
                 continue
             if urlsplit(target).scheme != "file":
                 raise SchemaConfigError(

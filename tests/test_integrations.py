@@ -13,12 +13,14 @@ from pathlib import Path
 import pytest
 import yaml
 
-from mkdocs_postmortem.scaffold import SCHEMA_URL, new_postmortem, template_path
+from mkdocs_postmortem import __version__
+from mkdocs_postmortem.scaffold import init_site, new_postmortem, template_path, template_text
+from mkdocs_postmortem.schema import SCHEMA_URL, bundled_schema, bundled_schema_path
 
 from .conftest import REPO
 
 TEMPLATE = template_path(Path("no-site-here"))  # the starter site's template
-RAW_PREFIX = "https://raw.githubusercontent.com/mkdocs-postmortem/mkdocs-postmortem/main/"
+RAW_PREFIX = "https://raw.githubusercontent.com/mkdocs-postmortem/mkdocs-postmortem/"
 
 
 def test_the_pre_commit_hook_runs_the_console_script_on_post_mortems_only():
@@ -40,16 +42,35 @@ def test_the_starter_sites_pre_commit_config_names_this_hook():
     assert "postmortem-validate" in hooks
 
 
-def test_the_editor_schema_url_resolves_to_the_bundled_schema():
-    """The URL in `# yaml-language-server: $schema=` and the schema's $id name this repository's schema file."""
-    assert SCHEMA_URL.startswith(RAW_PREFIX)
-    local = REPO / SCHEMA_URL.removeprefix(RAW_PREFIX)
-    schema = json.loads(local.read_text())
-    assert schema["$id"] == SCHEMA_URL
-    for path in [REPO / "site-template" / "docs" / "postmortems" / "_template.md"]:
-        modeline = re.search(r"# yaml-language-server: \$schema=(\S+)", path.read_text())
-        assert modeline and modeline.group(1) == SCHEMA_URL, path
-    assert f"$schema={SCHEMA_URL}" in new_postmortem(TEMPLATE.read_text(), "INC-2026-0001", "T", dt.date(2026, 1, 1), "P1", [])
+def test_the_schema_url_names_this_releases_tag_and_the_bundled_schema_file():
+    """The `$id` and the editor modeline follow the package version (its one home), never a branch."""
+    prefix = f"{RAW_PREFIX}v{__version__}/"
+    assert SCHEMA_URL.startswith(prefix)
+    assert (REPO / SCHEMA_URL.removeprefix(prefix)).resolve() == bundled_schema_path().resolve()
+    assert bundled_schema()["$id"] == SCHEMA_URL
+    assert "$id" not in json.loads(bundled_schema_path().read_text())  # the version is not written twice
+
+
+def test_new_writes_the_modeline_of_the_installed_release():
+    text = new_postmortem(template_text(TEMPLATE), "INC-2026-0001", "T", dt.date(2026, 1, 1), "P1", [])
+    assert text.startswith(f"---\n# yaml-language-server: $schema={SCHEMA_URL}\n")
+    assert text.count("yaml-language-server") == 1
+
+
+def test_new_brings_an_older_releases_modeline_up_to_date_and_keeps_a_sites_own():
+    old = f"---\n# yaml-language-server: $schema={RAW_PREFIX}main/schema/postmortem.schema.json\nid: X-1\n---\n"
+    assert f"$schema={SCHEMA_URL}\n" in new_postmortem(old, "INC-2026-0001", "T", dt.date(2026, 1, 1), "P1", [])
+    own = "---\n# yaml-language-server: $schema=https://lessons.example.com/schema.json\nid: X-1\n---\n"
+    text = new_postmortem(own, "INC-2026-0001", "T", dt.date(2026, 1, 1), "P1", [])
+    assert "$schema=https://lessons.example.com/schema.json\n" in text and SCHEMA_URL not in text
+    bare = new_postmortem("---\nid: X-1\n---\n", "INC-2026-0001", "T", dt.date(2026, 1, 1), "P1", [])
+    assert "yaml-language-server" not in bare  # a site's own template without one: the site may have its own fields
+
+
+def test_init_writes_the_modeline_of_the_installed_release_into_the_sites_template(tmp_path: Path):
+    init_site(tmp_path / "site")
+    template = (tmp_path / "site" / "docs" / "postmortems" / "_template.md").read_text()
+    assert template.startswith(f"---\n# yaml-language-server: $schema={SCHEMA_URL}\n")
 
 
 def test_the_yaml_language_server_accepts_a_new_post_mortem_against_the_schema(tmp_path: Path):

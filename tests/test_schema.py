@@ -13,7 +13,7 @@ import pytest
 from mkdocs_postmortem.check import schema_problems
 from mkdocs_postmortem.config import default_settings
 from mkdocs_postmortem.load import load_file, load_text
-from mkdocs_postmortem.schema import SchemaConfigError, bundled_schema, effective_schema, make_validator
+from mkdocs_postmortem.schema import SCHEMA_URL, SchemaConfigError, bundled_schema, effective_schema, make_validator
 
 from .conftest import FIXTURES, REPO, postmortem
 
@@ -223,6 +223,34 @@ def test_a_ref_to_a_url_is_refused_and_never_fetched(tmp_path: Path, monkeypatch
     validator = make_validator({"properties": {"team": {"$ref": "https://example.com/team.json"}}})
     with pytest.raises(Exception, match=r"example\.com"):
         list(validator.iter_errors({"team": "x"}))
+
+
+def test_an_extended_schema_has_an_id_of_its_own_not_the_bundled_schemas(tmp_path: Path):
+    """A tool caching schemas by `$id` must not mistake a site's schema for the released one."""
+    schema = extension(tmp_path, {"properties": {"team": {"type": "string"}}})
+    assert schema["$id"] == (tmp_path / "extra.json").resolve().as_uri()
+    assert schema["$id"] != SCHEMA_URL == bundled_schema()["$id"]
+    declared = extension(tmp_path, {"$id": "https://lessons.example.com/postmortem.schema.json", "properties": {}})
+    assert declared["$id"] == "https://lessons.example.com/postmortem.schema.json"
+
+
+@pytest.mark.parametrize("declared", ["postmortem.schema.json", "https://example.com/s.json#top", 42])
+def test_an_extensions_own_id_must_be_an_absolute_uri(tmp_path: Path, declared: Any):
+    with pytest.raises(SchemaConfigError, match=r"extra\.json: \$id .* must be an absolute URI without a fragment"):
+        extension(tmp_path, {"$id": declared, "properties": {}})
+
+
+def test_an_extension_naming_the_bundled_schema_by_its_url_gets_the_sites_version_of_it(tmp_path: Path):
+    """A `$ref` to the released schema's URL resolves locally, to the merged schema (the site's severities)."""
+    settings = replace(default_settings(), schema="extra.json", severities=("SEV1", "SEV2"))
+    (tmp_path / "extra.json").write_text(
+        json.dumps({"properties": {"worst_before": {"$ref": f"{SCHEMA_URL}#/properties/severity"}}})
+    )
+    validator = make_validator(effective_schema(settings, tmp_path))
+    text = postmortem(severity="SEV1", extra="worst_before: SEV2")
+    assert schema_problems(load_text(text, "x.md"), validator) == []
+    (problem,) = schema_problems(load_text(postmortem(severity="SEV1", extra="worst_before: P1"), "x.md"), validator)
+    assert problem.field == "worst_before"
 
 
 def test_a_ref_outside_the_site_folder_is_refused(tmp_path: Path):
