@@ -6,9 +6,11 @@ import datetime as dt
 import json
 import os
 import re
+import shlex
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -20,6 +22,8 @@ from mkdocs_postmortem.schema import SCHEMA_URL, bundled_schema, bundled_schema_
 from .conftest import REPO
 
 TEMPLATE = template_path(Path("no-site-here"))  # the starter site's template
+#: The project's repository, as pyproject.toml names it.
+SOURCE = re.search(r'^Source = "(.+)"$', (REPO / "pyproject.toml").read_text(), re.MULTILINE)[1]  # type: ignore[index]
 RAW_PREFIX = "https://raw.githubusercontent.com/mkdocs-postmortem/mkdocs-postmortem/"
 
 
@@ -84,13 +88,130 @@ def test_the_yaml_language_server_accepts_a_new_post_mortem_against_the_schema(t
     assert list(Draft202012Validator(schema).iter_errors(front)) == []
 
 
-def test_the_ci_examples_run_validate_and_a_strict_build():
-    github = yaml.safe_load((REPO / "site-template" / ".github" / "workflows" / "postmortems.yml").read_text())
-    steps = " ".join(str(s.get("run", "")) for job in github["jobs"].values() for s in job["steps"])
+STARTER = REPO / "site-template"
+WORKFLOWS = STARTER / ".github" / "workflows"
+#: Each CI file of the starter site, and the schema check-jsonschema vendors for it (--builtin-schema: no network).
+CI_FILES = {
+    WORKFLOWS / "postmortems.yml": "vendor.github-workflows",
+    WORKFLOWS / "overdue-actions.yml": "vendor.github-workflows",
+    STARTER / ".gitlab-ci.yml": "vendor.gitlab-ci",
+}
+
+
+def check_jsonschema(schema: str, path: Path) -> subprocess.CompletedProcess[str]:
+    """check-jsonschema (a test dependency: never skipped) against a schema it ships."""
+    command = [sys.executable, "-m", "check_jsonschema", "--builtin-schema", schema, str(path)]
+    return subprocess.run(command, capture_output=True, text=True, check=False)
+
+
+def run_steps(job: dict[str, Any]) -> str:
+    return "\n".join(str(step.get("run", "")) for step in job["steps"])
+
+
+def uses(job: dict[str, Any]) -> list[str]:
+    return [step["uses"].split("@")[0] for step in job["steps"] if "uses" in step]
+
+
+@pytest.mark.parametrize("path", list(CI_FILES), ids=lambda p: p.name)
+def test_the_starter_sites_ci_files_follow_their_published_schemas(path: Path):
+    result = check_jsonschema(CI_FILES[path], path)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(
+    ("schema", "broken"),
+    [
+        ("vendor.github-workflows", "on: [pull_request]\njobs:\n  check:\n    runs-on: ubuntu-latest\n    steps: run this\n"),
+        ("vendor.gitlab-ci", "validate:\n  stage: check\n  script: 42\n  rules: always\n"),
+    ],
+)
+def test_the_schema_check_of_ci_files_can_fail(tmp_path: Path, schema: str, broken: str):
+    (tmp_path / "ci.yml").write_text(broken)
+    assert check_jsonschema(schema, tmp_path / "ci.yml").returncode == 1
+
+
+def test_the_github_workflow_validates_and_builds_every_pull_request():
+    workflow = yaml.safe_load((WORKFLOWS / "postmortems.yml").read_text())
+    triggers = workflow[True]  # YAML 1.1 reads the key `on` as true
+    assert "pull_request" in triggers and triggers["push"]["branches"] == ["main"]
+    assert workflow["permissions"] == {"contents": "read"}  # the least, everywhere but the deploy job
+    check = workflow["jobs"]["check"]
+    assert "if" not in check
+    steps = run_steps(check)
     assert "postmortem validate --format github" in steps and "mkdocs build --strict" in steps
-    gitlab = (REPO / "site-template" / ".gitlab-ci.yml").read_text()
-    yaml.safe_load(gitlab)
-    assert "postmortem validate" in gitlab and "mkdocs build --strict" in gitlab
+    assert steps.index("postmortem validate") < steps.index("mkdocs build")
+
+
+def test_the_github_workflow_deploys_to_pages_from_main_only():
+    workflow = yaml.safe_load((WORKFLOWS / "postmortems.yml").read_text())
+    on_main = "github.event_name != 'pull_request' && github.ref == 'refs/heads/main'"
+    check, deploy = workflow["jobs"]["check"], workflow["jobs"]["deploy"]
+    (upload,) = [s for s in check["steps"] if s.get("uses", "").startswith("actions/upload-pages-artifact@")]
+    assert upload["if"] == on_main and upload["with"] == {"path": "site"}  # what `mkdocs build` wrote
+    assert deploy["if"] == on_main and deploy["needs"] == "check"
+    assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
+    assert deploy["environment"]["name"] == "github-pages"
+    assert uses(deploy) == ["actions/deploy-pages"]
+
+
+def test_the_gitlab_pipeline_validates_builds_and_publishes_pages_from_the_default_branch():
+    pipeline = yaml.safe_load((STARTER / ".gitlab-ci.yml").read_text())
+    assert pipeline["validate"]["script"] == ["postmortem validate --format text"]
+    assert pipeline["build"]["script"] == ["mkdocs build --strict"]
+    pages = pipeline["pages"]
+    assert pages["needs"] == ["validate", "build"] and pages["script"] == ["mkdocs build --strict"]
+    assert pages["pages"]["publish"] == "site" and pages["artifacts"]["paths"] == ["site"]
+    (rule,) = pages["rules"]
+    assert "$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH" in rule["if"]
+    assert {"if": '$CI_PIPELINE_SOURCE == "merge_request_event"'} in pipeline["workflow"]["rules"]
+
+
+def overdue_commands() -> list[str]:
+    workflow = yaml.safe_load((WORKFLOWS / "overdue-actions.yml").read_text())
+    assert workflow[True]["schedule"][0]["cron"] == "0 7 * * 1"
+    github = [line.strip() for line in run_steps(workflow["jobs"]["overdue"]).splitlines() if "postmortem actions" in line]
+    gitlab = yaml.safe_load((STARTER / ".gitlab-ci.yml").read_text())["overdue-actions"]
+    assert gitlab["rules"] == [{"if": '$CI_PIPELINE_SOURCE == "schedule"'}]
+    return [line.split(" >")[0] for line in github] + gitlab["script"]
+
+
+@pytest.mark.parametrize("as_of", ["2026-01-05", "2024-01-01"])
+def test_the_scheduled_overdue_jobs_fail_exactly_when_an_action_is_overdue(as_of: str, monkeypatch: pytest.MonkeyPatch):
+    """The command both scheduled jobs run, on the starter site: exit 1 with overdue actions, else 0."""
+    from click.testing import CliRunner
+
+    from mkdocs_postmortem.cli import main
+
+    monkeypatch.chdir(STARTER)
+    commands = overdue_commands()
+    assert len(commands) == 2
+    for command in commands:
+        result = CliRunner().invoke(main, [*shlex.split(command)[1:], "--as-of", as_of])
+        overdue = as_of == "2026-01-05"  # INC-2025-0003's action was due 2025-06-30; none was due before 2024
+        assert result.exit_code == (1 if overdue else 0), result.output
+        assert ("INC-2025-0003" in result.output) is overdue
+
+
+def test_the_overdue_workflow_opens_an_issue_only_when_actions_are_overdue():
+    workflow = yaml.safe_load((WORKFLOWS / "overdue-actions.yml").read_text())
+    assert workflow["permissions"] == {"contents": "read", "issues": "write"}
+    report, issue = workflow["jobs"]["overdue"]["steps"][-2:]
+    assert report["id"] == "report" and 'echo "status=$status" >> "$GITHUB_OUTPUT"' in report["run"]
+    assert issue["if"] == "failure() && steps.report.outputs.status == '1'"  # 1: overdue; 2 (a usage error) opens none
+    assert "gh issue create" in issue["run"] and "gh issue comment" in issue["run"]
+
+
+def test_the_starter_site_installs_this_release_from_its_git_tag():
+    """Until the package index has it, every CI file installs requirements.txt: this release's tag."""
+    from packaging.requirements import Requirement
+
+    lines = [line for line in (STARTER / "requirements.txt").read_text().splitlines() if line and not line.startswith("#")]
+    requirements = {Requirement(line).name: Requirement(line) for line in lines}
+    assert requirements["mkdocs-postmortem"].url == f"git+{SOURCE}@v{__version__}"
+    assert "mkdocs-material" in requirements
+    for path in CI_FILES:
+        installs = [line for line in path.read_text().splitlines() if "pip install" in line]
+        assert installs and all("-r requirements.txt" in line for line in installs), path
 
 
 def test_pre_commit_runs_the_hook_from_this_repository(tmp_path: Path):

@@ -10,9 +10,12 @@ import os
 import subprocess
 import sys
 import venv
+import zipfile
 from pathlib import Path
 
 import pytest
+
+from mkdocs_postmortem import __version__
 
 from .conftest import REPO, postmortem
 
@@ -63,3 +66,19 @@ def test_installed_init_new_and_build_use_the_packaged_starter_site(installed: P
     assert (site / "site" / "postmortems" / "actions" / "index.html").is_file()
     assert (site / "site" / "assets" / "postmortem" / "postmortem.css").is_file()
     assert (site / "site" / "assets" / "postmortem" / "postmortem.js").is_file()
+
+
+def test_pip_installs_a_release_from_its_git_tag(tmp_path: Path):
+    """What the README and the starter site's requirements.txt say until the package index has it:
+    `mkdocs-postmortem @ git+<repository>@v<version>` (here a local clone, tagged as the release would be)."""
+    clone = tmp_path / "mkdocs-postmortem"
+    subprocess.run(["git", "clone", "-q", str(REPO), str(clone)], check=True)
+    subprocess.run(["git", "-C", str(clone), "tag", "-f", f"v{__version__}"], check=True, capture_output=True)
+    requirement = f"mkdocs-postmortem @ git+file://localhost{clone}@v{__version__}"
+    command = [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--wheel-dir", str(tmp_path / "out"), requirement]
+    result = subprocess.run(command, capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+    (wheel,) = (tmp_path / "out").glob(f"mkdocs_postmortem-{__version__}-*.whl")
+    names = zipfile.ZipFile(wheel).namelist()
+    assert "mkdocs_postmortem/schema/postmortem.schema.json" in names
+    assert "mkdocs_postmortem/site_template/requirements.txt" in names

@@ -1,0 +1,74 @@
+"""What a user installing a release sees: the README on the package index, the tag every install names."""
+
+from __future__ import annotations
+
+import re
+
+from markdown_it import MarkdownIt
+
+from mkdocs_postmortem import __version__
+from mkdocs_postmortem.schema import REPOSITORY
+
+from .conftest import REPO
+
+#: The project's repository, as pyproject.toml names it.
+SOURCE = re.search(r'^Source = "(.+)"$', (REPO / "pyproject.toml").read_text(), re.MULTILINE)[1]  # type: ignore[index]
+#: Where users read which release to install: the README, the docs, the starter site, the hook's comment.
+USER_FILES = [
+    REPO / "README.md",
+    REPO / ".pre-commit-hooks.yaml",
+    *sorted((REPO / "docs").rglob("*.md")),
+    *sorted(
+        p for p in (REPO / "site-template").rglob("*") if p.is_file() and p.suffix in {".md", ".yml", ".yaml", ".txt", ".json"}
+    ),
+]
+#: A release named in an install command, a pre-commit `rev:` or the schema's address.
+PINNED = re.compile(r"mkdocs-postmortem@v([\w.]+)|\brev: v([\w.]+)|mkdocs-postmortem/v([\w.]+)/schema/")
+
+
+def links(markdown: str) -> list[str]:
+    """Every link and image address of a Markdown text, raw HTML included."""
+    found: list[str] = []
+    for token in MarkdownIt("commonmark").parse(markdown):
+        for child in [token, *(token.children or [])]:
+            if child.type in ("link_open", "image"):
+                found.append(str(child.attrs.get("href") or child.attrs.get("src")))
+            elif child.type in ("html_inline", "html_block"):
+                found += re.findall(r"""(?:href|src)\s*=\s*["']([^"']*)""", child.content)
+    return found
+
+
+def test_the_readme_has_only_absolute_links_for_the_package_index_page():
+    """The package index shows the README out of the repository: a relative link leads nowhere there."""
+    addresses = links((REPO / "README.md").read_text())
+    assert addresses, "no link found: the parser missed them"
+    relative = [a for a in addresses if not re.match(r"(https?|mailto):", a)]
+    assert relative == [], f"README links that break on the package index page: {relative}"
+
+
+def test_a_relative_link_in_markdown_is_found():
+    text = '[a](docs/format.md) ![b](img.png) <a href="plugin.md#x">c</a> [d](https://example.com/)'
+    assert links(text) == ["docs/format.md", "img.png", "plugin.md#x", "https://example.com/"]
+
+
+def test_every_install_command_names_this_release():
+    """`pip install ...@vX`, pre-commit's `rev: vX` and the schema's address: the version `__version__` says."""
+    pins = {
+        (path.relative_to(REPO).as_posix(), next(v for v in m.groups() if v))
+        for path in USER_FILES
+        for m in PINNED.finditer(path.read_text())
+    }
+    assert {path for path, _ in pins} >= {"README.md", "site-template/requirements.txt", "site-template/.pre-commit-config.yaml"}
+    assert sorted(p for p in pins if p[1] != __version__) == []
+
+
+def test_every_link_to_the_project_names_its_repository():
+    assert f"https://github.com/{REPOSITORY}" == SOURCE
+    named = re.compile(r"(?:github\.com|githubusercontent\.com)/([\w.-]+/mkdocs-postmortem)\b")
+    others = {
+        (path.relative_to(REPO).as_posix(), m[1])
+        for path in [*USER_FILES, REPO / "mkdocs.yml", REPO / "pyproject.toml"]
+        for m in named.finditer(path.read_text())
+        if m[1] != REPOSITORY
+    }
+    assert others == set()
