@@ -22,7 +22,7 @@ import yaml
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
-from .catalog import ACTION_STATES, Action, ActionReport, ActionRow, Catalog, Incident
+from .catalog import ACTION_STATES, Action, ActionReport, ActionRow, Catalog, Incident, UnpublishedReference
 from .model import (
     DUE_SOON_DAYS,
     ID_CLASS,
@@ -43,6 +43,9 @@ PAGES: dict[str, tuple[str, str]] = {
     "tags.md": ("tags.md.j2", "By tag"),
     "actions.md": ("actions.md.j2", "Open actions"),
 }
+
+#: Beside a draft's title in every list that shows one (`mkdocs serve`, or a site with `drafts: publish`).
+DRAFT_LABEL = Markup('<span class="pm-label pm-label-draft">draft</span>')
 
 #: Above a draft's page, wherever one is shown (`mkdocs serve`, or a site with `drafts: publish`).
 DRAFT_BANNER = (
@@ -214,7 +217,7 @@ class Renderer:
             return Markup(f"[{md_escape(incident.id)}]({self.href(page_uri, incident.src_uri)}){{: .pm-id }}")
         return Markup(f"[{md_escape(text)}]({self.href(page_uri, incident.src_uri)})")
 
-    def plain_id(self, incident: Incident) -> Markup:
+    def plain_id(self, incident: Incident | UnpublishedReference) -> Markup:
         """An incident's id as text kept on one line, for rows whose title already links to the page."""
         return Markup(f'<span class="{ID_CLASS}">{md_escape(incident.id)}</span>')
 
@@ -234,8 +237,10 @@ class Renderer:
         return quote(rel)
 
     def title_link(self, page_uri: str, incident: Incident) -> Markup:
-        """The one link of an incident's row in a generated list: its title, as HTML."""
-        return Markup(f'<a class="pm-title" href="{self.html_href(page_uri, incident.src_uri)}">{md_escape(incident.title)}</a>')
+        """The one link of an incident's row in a generated list: its title, as HTML; a draft says so
+        (drafts are listed only where they are shown: `mkdocs serve`, or `drafts: publish`)."""
+        link = f'<a class="pm-title" href="{self.html_href(page_uri, incident.src_uri)}">{md_escape(incident.title)}</a>'
+        return Markup(link + (f" {DRAFT_LABEL}" if incident.is_draft else ""))
 
     def severity_rank(self, incident: Incident) -> int:
         """0 for the most severe level of the site's scale; 99 for a severity the scale does not list."""
@@ -261,21 +266,39 @@ class Renderer:
         return Markup(f"[{label}]({self.href(page_uri, posixpath.join(self.folder, page), anchor)})")
 
     def ticket(self, action: Action) -> Markup:
+        """An action's ticket as a Markdown link (a URL, shown by its key) or as text."""
         if not action.ticket:
             return Markup("")
         url = safe_url(action.ticket)
         if url:
-            shown = ticket_label(action.ticket)
-            return Markup(f"[{md_escape(shown)}]({url})")
+            return Markup(f"[{md_escape(ticket_label(action.ticket))}]({url})")
         return Markup(md_escape(action.ticket))
+
+    def ticket_html(self, action: Action) -> Markup:
+        """`ticket` as HTML, for the pages' HTML parts (MkDocs does not parse Markdown inside them)."""
+        url = safe_url(action.ticket or "")
+        if url:
+            return Markup(f'<a href="{html_escape(url)}">{md_escape(ticket_label(action.ticket or ""))}</a>')
+        return Markup(md_escape(action.ticket or ""))
+
+    @staticmethod
+    def cell(label: str, value: str | None) -> Markup:
+        """A table cell carrying its column's name (a stacked row shows it on a phone); "—" when not stated."""
+        column, label = f"pm-col-{slug(label)}", md_escape(label)
+        if value is None or value == "":
+            return Markup(f'<td class="{column} pm-none" data-label="{label}">—</td>')
+        return Markup(f'<td class="{column}" data-label="{label}">{_finalize(value)}</td>')
+
+    @staticmethod
+    def overdue(days: int) -> Markup:
+        """ "12 days overdue", in the overdue colour: on the open-actions page and an incident's actions."""
+        return Markup(f'<span class="pm-state pm-overdue">{days} day{"s" if days != 1 else ""} overdue</span>')
 
     def state(self, row: ActionRow) -> Markup:
         """An open action's state, as the open-actions page shows it first: "12 days overdue", "due soon", "later"."""
         if row.days_overdue is not None:
-            text = f"{row.days_overdue} day{'s' if row.days_overdue != 1 else ''} overdue"
-        else:
-            text = in_words(row.state)
-        return Markup(f'<span class="pm-state pm-{slug(row.state)}">{md_escape(text)}</span>')
+            return self.overdue(row.days_overdue)
+        return Markup(f'<span class="pm-state pm-{slug(row.state)}">{md_escape(in_words(row.state))}</span>')
 
     @staticmethod
     def state_counts(rows: Iterable[ActionRow]) -> str:
@@ -299,6 +322,9 @@ class Renderer:
             "row_data": self.row_data,
             "index_link": lambda page, text, anchor="": self.index_link(page_uri, page, text, anchor),
             "ticket": self.ticket,
+            "ticket_html": self.ticket_html,
+            "cell": self.cell,
+            "overdue": self.overdue,
             "badge": self.badge,
             "state": self.state,
             "state_counts": self.state_counts,

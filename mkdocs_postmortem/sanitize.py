@@ -63,7 +63,7 @@ ATTRIBUTES: dict[str, frozenset[str]] = {
     "ol": frozenset({"start", "reversed", "type"}),
     "li": frozenset({"value"}),
     "th": frozenset({"colspan", "rowspan", "headers", "scope"}),
-    "td": frozenset({"colspan", "rowspan", "headers"}),
+    "td": frozenset({"colspan", "rowspan", "headers", "data-label"}),  # data-label: a stacked row's column name (postmortem.css)
     "col": frozenset({"span"}),
     "colgroup": frozenset({"span"}),
     "time": frozenset({"datetime"}),

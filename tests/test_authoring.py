@@ -328,7 +328,7 @@ def test_render_writes_pages_another_engine_builds_without_the_plugin(tmp_path: 
     )
     assert build.returncode == 0, build.stderr
     page = (tmp_path / "site" / "postmortems" / "inc-2025-0003-checkout-latency" / "index.html").read_text()
-    assert '<div class="pm-card">' in page and "recurred as" in page
+    assert '<div class="pm-card">' in page and "Recurred as" in page
     report = (tmp_path / "site" / "postmortems" / "actions" / "index.html").read_text()
     assert f"{len(overdue_in(tmp_path / 's', dt.date(2026, 11, 29)))} overdue" in report
 

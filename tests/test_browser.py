@@ -195,13 +195,13 @@ def test_a_reader_goes_from_home_to_a_p0_and_along_its_backlink_and_back(tab: Ta
     card = tab.page.locator("article .pm-card").first
     expect(card.locator(".pm-card-head")).to_contain_text("P0")
     expect(card.locator(".pm-badge.pm-sev-p0")).to_be_visible()
-    expect(tab.table_after("corrective-actions")).to_be_visible()
+    expect(tab.page.locator("article h2#corrective-actions + table.pm-actions")).to_be_visible()
     tab.page.screenshot(path=tmp_path / "incident.png", full_page=True)
 
-    related = tab.table_after("related-incidents")
+    related = tab.page.locator("article h2#related-incidents + ul.pm-related")
     tab.click_and_wait(related.get_by_role("link", name=example.meta[referrer]["title"], exact=True))
     expect(tab.page.locator("article h1")).to_contain_text(example.meta[referrer]["title"])
-    back = tab.table_after("related-incidents").get_by_role("link", name=example.meta[first]["title"], exact=True)
+    back = related.get_by_role("link", name=example.meta[first]["title"], exact=True)
     tab.click_and_wait(back)
     assert tab.page.url == first_url
     assert tab.problems == []

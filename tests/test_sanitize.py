@@ -71,6 +71,13 @@ def test_only_alignment_survives_in_a_style_attribute():
     assert sanitize('<p style="text-align: right; position: fixed; color: red">1</p>') == '<p style="text-align:right">1</p>'
 
 
+def test_a_table_cell_keeps_the_column_name_a_stacked_row_shows():
+    """The incident page's actions table names each cell's column for phones (postmortem.css reads data-label)."""
+    cell = '<td class="pm-col-owner" data-label="Owner">Ann</td>'
+    assert cell in sanitize(f"<table><tr>{cell}</tr></table>")
+    assert "data-x" not in sanitize('<table><tr><td data-x="1">Ann</td></tr></table>')
+
+
 def test_input_is_only_a_checkbox_or_a_radio_button():
     assert sanitize('<input type="checkbox" disabled checked>') == '<input type="checkbox" disabled="" checked="">'
     assert sanitize('<input type="password" name="p">') == '<input name="p">'

@@ -79,7 +79,7 @@ def test_incident_pages_link_both_ways(template_site: Path):
     spacetime = html(template_site, "postmortems/inc-2025-0042-spacetime-api-outage")
     checkout = html(template_site, "postmortems/inc-2025-0003-checkout-latency")
     assert 'href="../inc-2025-0003-checkout-latency/"' in spacetime
-    assert "recurred as" in checkout and 'href="../inc-2025-0042-spacetime-api-outage/"' in checkout
+    assert "Recurred as" in checkout and 'href="../inc-2025-0042-spacetime-api-outage/"' in checkout
 
 
 def test_mentions_in_the_body_link_to_published_incidents_and_a_drafts_id_stays_text(template_site: Path):
@@ -196,7 +196,7 @@ def test_this_projects_own_documentation_builds_strict_with_the_plugin(tmp_path:
     config = load_config(str(REPO / "mkdocs.yml"), site_dir=str(tmp_path / "site"), strict=True)
     build(config)
     assert "INC-2026-0001" in html(tmp_path / "site", "examples/severity")
-    assert "related to" in html(tmp_path / "site", "examples/inc-2026-0001-wheel-without-schema")
+    assert "Related to" in html(tmp_path / "site", "examples/inc-2026-0001-wheel-without-schema")
 
 
 def test_a_body_with_its_own_title_keeps_it_above_the_card(site):
