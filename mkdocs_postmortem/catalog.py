@@ -201,6 +201,12 @@ class Incident:
         return self.stated_duration if minutes is None else minutes
 
     @property
+    def month(self) -> tuple[int, int]:
+        """(year, month) of `date`, the day as the author wrote it (not the UTC day of `timing`): where the
+        timeline page lists the incident and the metrics page counts it."""
+        return self.date.year, self.date.month
+
+    @property
     def sort_key(self) -> tuple[dt.date, str]:
         return (self.date, self.id)
 
@@ -302,7 +308,8 @@ class Catalog:
         """[(year, [(month, incidents)])], newest first."""
         years: dict[int, dict[int, list[Incident]]] = {}
         for incident in self.newest_first():
-            years.setdefault(incident.date.year, {}).setdefault(incident.date.month, []).append(incident)
+            year, month = incident.month
+            years.setdefault(year, {}).setdefault(month, []).append(incident)
         return [(year, list(months.items())) for year, months in years.items()]
 
     def _grouped(self, attribute: str) -> list[tuple[str, list[Incident]]]:

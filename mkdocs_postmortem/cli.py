@@ -16,8 +16,9 @@ from . import __version__, assets, pipeline
 from .catalog import ACTION_STATES, resolve_as_of
 from .load import MARKDOWN_EXTENSIONS, find_postmortems, is_markdown, is_postmortem_name, load_file, scan_folder
 from .mentions import MentionIndex, link_in_markdown
+from .metrics import compute
 from .model import DUE_SOON_DAYS, Document, Problem
-from .outputs import ACTION_FORMATS, PROBLEM_FORMATS, exports
+from .outputs import ACTION_FORMATS, PROBLEM_FORMATS, STATS_FORMATS, exports
 from .placeholders import read_template
 from .render import PAGES, Renderer, escape_title, front_matter, page_meta
 from .scaffold import ScaffoldError, file_name, init_site, new_postmortem, next_id, template_path, template_text
@@ -298,6 +299,35 @@ def actions(
     raise SystemExit(1 if fail_on_overdue and report.overdue else 0)
 
 
+@main.command(short_help="The metrics page's figures: incidents, times to resolve, actions, top services.")
+@click.option(
+    "--since",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Count incidents dated this day or later (default: the plugin's metrics_since, else all).",
+)
+@click.option(
+    "--as-of",
+    "as_of",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Report date (default: the plugin's as_of, else SOURCE_DATE_EPOCH, else today).",
+)
+@click.option("--format", "fmt", type=click.Choice(list(STATS_FORMATS)), default="table", show_default=True)
+@_config_option
+def stats(since: dt.datetime | None, as_of: dt.datetime | None, fmt: str, config_file: Path | None) -> None:
+    """The figures of the site's metrics page, computed by the same functions: incidents by severity
+    and year, median and 90th percentile time to resolve per severity, open, overdue and closed
+    actions, the share closed by their due date, the services with the most incidents.
+    (--format json: every figure of the page, the series included.)
+    """
+    site = _site(config_file)
+    entries, context, _ = load_site((), site)
+    result = _build(site, entries, _validator(site), context=context, as_of=as_of.date() if as_of else None)
+    if result.left_out:
+        click.echo(f"warning: {len(result.left_out)} invalid post-mortem(s) left out; run 'postmortem validate'", err=True)
+    metrics = compute(result.catalog, result.as_of, since.date() if since else site.settings.metrics_since)
+    click.echo(STATS_FORMATS[fmt](metrics))
+
+
 @main.command(short_help="Write the site's pages as plain Markdown (no plugin needed).")
 @click.argument("out_dir", type=click.Path(file_okay=False, path_type=Path))
 @click.option(
@@ -325,7 +355,7 @@ def render(out_dir: Path, as_of: dt.datetime | None, config_file: Path | None) -
         click.echo(PROBLEM_FORMATS["text"](result.problems, result.checked), err=True)
         raise SystemExit(1)
     catalog = result.catalog
-    renderer = Renderer.create(catalog, folder, result.as_of)
+    renderer = Renderer.create(catalog, folder, result.as_of, metrics_since=site.settings.metrics_since)
     pages = {f"{folder}/{name}": renderer.page(name, title=site.settings.nav_title) for name in PAGES}
     mentions = MentionIndex.of({i.id: i.src_uri for i in catalog.incidents.values()} if site.settings.link_mentions else {})
     schema = effective_schema(site.settings, site.root)

@@ -66,6 +66,11 @@ class PostmortemConfig(base.Config):
     """The "as of" date (YYYY-MM-DD) of the open-actions page. Default:
     SOURCE_DATE_EPOCH when set (reproducible builds), else today."""
 
+    metrics_since = _Date()
+    """The first day (YYYY-MM-DD) the metrics page and `postmortem stats` count: incidents dated
+    earlier are left out of every figure there (their pages and indexes stay). Default: every
+    published incident."""
+
     id_pattern = c.Optional(c.Type(str))
     """Regular expression every incident id must match. Default: the bundled
     schema's (`schema.DEFAULT_ID_PATTERN`: INC-2025-0042, SEC-12, OPS-EU-7)."""
@@ -120,6 +125,7 @@ class PostmortemConfig(base.Config):
             schema=self.schema,
             on_invalid=self.on_invalid,
             as_of=self.as_of,
+            metrics_since=self.metrics_since,
             id_pattern=self.id_pattern,
             severities=tuple(self.severities),
             id_format=self.id_format,

@@ -2,6 +2,7 @@
 
 - `PROBLEM_FORMATS`: text for people, github annotations for CI, json for tools (`postmortem validate --format`).
 - `ACTION_FORMATS`: table, csv, json (`postmortem actions --format`).
+- `STATS_FORMATS`: table, json (`postmortem stats --format`): the metrics page's figures.
 - `EXPORTS`: files written next to the generated pages, in the built site by the plugin and in
   `postmortem render`'s folder (a data file, a CSV, a calendar): one `Export` entry each.
 
@@ -19,7 +20,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from .catalog import ActionReport, ActionRow, Catalog
+from .metrics import FEW, Metrics
 from .model import DUE_SOON_DAYS, Problem, in_words
+from .render import minutes
 
 # --- problems --------------------------------------------------------------------------------
 
@@ -140,6 +143,53 @@ def actions_json(rows: Sequence[ActionRow], report: ActionReport) -> str:
 
 ActionWriter = Callable[[Sequence[ActionRow], ActionReport], str]
 ACTION_FORMATS: dict[str, ActionWriter] = {"table": actions_table, "csv": actions_csv, "json": actions_json}
+
+
+# --- the metrics page's figures ------------------------------------------------------------------
+
+
+def _columns(rows: Sequence[Sequence[str]], right_from: int = 1) -> list[str]:
+    """Rows as aligned text columns: the first left-aligned, the others (numbers) right-aligned."""
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    return [
+        "  ".join(c.ljust(w) if i < right_from else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths, strict=True))).rstrip()
+        for row in rows
+    ]
+
+
+def stats_table(m: Metrics) -> str:
+    """For people: incidents by year and severity, time to resolve, actions, top services."""
+    since = f" dated {m.since.isoformat()} or later" if m.since else ""
+    lines = [f"{m.incidents} published incident{'s' if m.incidents != 1 else ''}{since}, as of {m.as_of.isoformat()}", ""]
+    head = ["Incidents", *m.severities, "All"]
+    years = [[str(year), *(str(counts[s]) for s in m.severities), str(sum(counts.values()))] for year, counts in m.by_year]
+    totals = ["All", *(str(sum(m.counts[s])) for s in m.severities), str(m.incidents)]
+    lines += [*_columns([head, *years, totals]), ""]
+    rows = [["Time to resolve", "Median", "90th percentile", "Incidents"]]
+    for s, f in m.times["time to resolve"].items():
+        mark = f" (fewer than {FEW})" if f.few else ""
+        rows.append([s, minutes(f.median), minutes(f.p90), f"{f.n}{mark}"])
+    lines += [*_columns(rows), ""]
+    closed = "".join(f", {count} {in_words(status)}" for status, count in m.closed.items())
+    lines.append(f"Actions: {m.open} open, {m.overdue} overdue{closed}; {m.actions} in all")
+    if m.on_time_share is not None:
+        lines.append(
+            f"Closed by their due date: {round(100 * m.on_time_share)} % ({m.closed_on_time} of {m.closed_judged} "
+            "closed actions with both a due and a closed date)"
+        )
+    if m.closed_undated:
+        lines.append(f"Closed without a closed date (left out of the backlog and the on-time share): {m.closed_undated}")
+    if m.top_services:
+        lines.append("Top services: " + ", ".join(f"{name} {count}" for name, count in m.top_services))
+    return "\n".join(lines)
+
+
+def stats_json(m: Metrics) -> str:
+    """For tools: every figure of the metrics page (`Metrics.as_dict`)."""
+    return json.dumps(m.as_dict(), indent=2, ensure_ascii=False)
+
+
+STATS_FORMATS: dict[str, Callable[[Metrics], str]] = {"table": stats_table, "json": stats_json}
 
 
 # --- files a site exports ----------------------------------------------------------------------

@@ -155,7 +155,9 @@ class PostmortemPlugin(BasePlugin[PostmortemConfig]):
                 files.remove(file)
         entries = [(doc, file) for doc, file in entries if doc.path not in left_out]
         self.catalog = result.catalog
-        self.renderer = Renderer.create(self.catalog, folder, result.as_of, config.use_directory_urls)
+        self.renderer = Renderer.create(
+            self.catalog, folder, result.as_of, config.use_directory_urls, metrics_since=self.settings.metrics_since
+        )
         self._by_uri = {i.src_uri: i for i in self.catalog.incidents.values()}
         self._docs_by_uri = {file.src_uri: doc for doc, file in entries}
         self._mention_index = MentionIndex.of({i.id: i.src_uri for i in self.catalog.incidents.values()})

@@ -23,6 +23,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
 from .catalog import ACTION_STATES, Action, ActionReport, ActionRow, Catalog, Incident, UnpublishedReference
+from .metrics import FEW, MEASURES, RECURRENCES_SHOWN, TREND_MONTHS, Metrics, compute
 from .model import (
     DUE_SOON_DAYS,
     ID_CLASS,
@@ -42,6 +43,7 @@ PAGES: dict[str, tuple[str, str]] = {
     "services.md": ("services.md.j2", "By service"),
     "tags.md": ("tags.md.j2", "By tag"),
     "actions.md": ("actions.md.j2", "Open actions"),
+    "metrics.md": ("metrics.md.j2", "Metrics"),
 }
 
 #: Beside a draft's title in every list that shows one (`mkdocs serve`, or a site with `drafts: publish`).
@@ -191,9 +193,12 @@ class Renderer:
     anchors: dict[str, dict[str, str]]  # "severity" | "services" | "tags" | "owners" -> name -> anchor on its page
     report: ActionReport  # the overdue report as of `as_of`
     directory_urls: bool = True  # MkDocs' use_directory_urls: where a page lands, for links written as HTML
+    metrics_since: dt.date | None = None  # the metrics page's first day (the `metrics_since` option)
 
     @classmethod
-    def create(cls, catalog: Catalog, folder: str, as_of: dt.date, directory_urls: bool = True) -> Renderer:
+    def create(
+        cls, catalog: Catalog, folder: str, as_of: dt.date, directory_urls: bool = True, metrics_since: dt.date | None = None
+    ) -> Renderer:
         env = _environment()
         report = catalog.action_report(as_of)  # one computation for the overview, the report and the anchors
         anchors = {
@@ -203,7 +208,7 @@ class Renderer:
             # prefixed: an owner called "Totals" must not take the id of the page's own heading
             "owners": {o: f"owner-{a}" for o, a in unique_slugs(o for o, _ in report.by_owner()).items()},
         }
-        return cls(catalog, folder, as_of, env, anchors, report, directory_urls)
+        return cls(catalog, folder, as_of, env, anchors, report, directory_urls, metrics_since)
 
     # --- links ------------------------------------------------------------
 
@@ -348,8 +353,14 @@ class Renderer:
         context = self._context(page_uri) | {"page_title": PAGES[name][1]}
         if name in ("actions.md", "index.md"):
             context["report"] = self.report
+        if name == "metrics.md":
+            context |= metrics_context(self.metrics())
         context.update(extra)
         return self.env.get_template(template).render(context)
+
+    def metrics(self) -> Metrics:
+        """The figures of the metrics page, which `postmortem stats` prints."""
+        return compute(self.catalog, self.as_of, self.metrics_since)
 
     def header(self, incident: Incident, own_title: str | None = None) -> str:
         """Breadcrumb, title and summary card, at the top of a post-mortem page.
@@ -386,6 +397,35 @@ class Renderer:
     def footer(self, incident: Incident) -> str:
         """Corrective actions and related incidents, placed at the bottom of a post-mortem page."""
         return self.env.get_template("incident_footer.md.j2").render(self._context(incident.src_uri) | {"i": incident})
+
+
+def metrics_context(m: Metrics) -> dict[str, Any]:
+    """What the metrics page's template reads: the figures, the charts (inline SVG) and a few sums."""
+    from .charts import backlog_chart, incidents_chart, times_chart  # pygal: loaded only for this page
+
+    has_times = any(f.n for by in m.times.values() for f in by.values())
+    return {
+        "m": m,
+        "measures": MEASURES,
+        "few_incidents": FEW,
+        "recurrences_shown": RECURRENCES_SHOWN,
+        "trend_months": TREND_MONTHS,
+        "window": lambda w: (
+            f"{w.total} incident{'s' if w.total != 1 else ''}"
+            + (" (" + ", ".join(f"{n} {s}" for s, n in w.counts.items() if n) + ")" if w.total else "")
+        ),
+        "any_few": any(f.few for by in m.times.values() for f in by.values()),
+        "has_times": has_times,
+        "period_totals": [sum(m.counts[s][i] for s in m.severities) for i in range(len(m.periods))],
+        "on_time_percent": round(100 * m.on_time_share) if m.on_time_share is not None else None,
+        "charts": {  # SVG drawn from numbers and the site's severities, escaped by the XML writer
+            "incidents": incidents_chart(m),
+            "median": times_chart(m, "median", minutes) if has_times else None,
+            "p90": times_chart(m, "p90", minutes) if has_times else None,
+            "backlog": backlog_chart(m) if m.actions else None,
+        },
+        "svg": lambda chart: Markup(chart.svg),
+    }
 
 
 # --- what a post-mortem page hands to the theme and to other plugins -----------------------

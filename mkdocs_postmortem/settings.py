@@ -32,6 +32,7 @@ class Settings:
     schema: str | None  # the schema extension's path (absolute once validated against mkdocs.yml)
     on_invalid: str
     as_of: dt.date | None
+    metrics_since: dt.date | None  # the metrics page's and `postmortem stats`' first day
     id_pattern: str | None
     severities: tuple[str, ...]
     id_format: str
