@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .catalog import Action, Catalog, Incident, Reference
+from .model import RECURRENCE
 from .schema import CLOSED_STATUSES
 
 #: The durations the metrics show, keys of `catalog.DURATIONS` (docs/format.md, "Derived figures").
@@ -36,8 +37,6 @@ TOP = 10
 RECURRENCES_SHOWN = 20
 #: The recent window of the trend ("the last 12 months against the 12 before"), in calendar months.
 TREND_MONTHS = 12
-#: The relation that marks an incident as a recurrence of another.
-RECURRENCE = "recurrence-of"
 
 
 def percentile(values: Iterable[int], p: float) -> int | None:

@@ -23,6 +23,9 @@ DUE_SOON_DAYS = 30
 #: The relation of a reference written as a bare id.
 DEFAULT_RELATION = "related"
 
+#: The relation of an incident that is a recurrence of an earlier one (the metrics page lists them).
+RECURRENCE = "recurrence-of"
+
 #: How a reference reads from the referring incident's side ("recurrence of INC-1")...
 RELATION_WORDS = {
     "related": "related to",

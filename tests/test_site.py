@@ -14,6 +14,8 @@ from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort
 
+from mkdocs_postmortem.render import PAGES
+
 from .conftest import REPO, postmortem
 
 pytestmark = pytest.mark.slow
@@ -182,7 +184,7 @@ def test_generated_pages_have_a_real_source_outside_docs_dir_removed_at_shutdown
     build(config)
     plugin = config.plugins["postmortem"]
     sources = [Path(file.abs_src_path) for _, file in plugin._generated_pages]
-    assert len(sources) == 6
+    assert len(sources) == len(PAGES)
     docs = (site.root / "docs").resolve()
     for source, (_, file) in zip(sources, plugin._generated_pages, strict=True):
         assert source.is_file() and not source.resolve().is_relative_to(docs)
