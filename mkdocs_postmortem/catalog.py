@@ -10,7 +10,7 @@ import datetime as dt
 import os
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 from .model import DRAFT, DUE_SOON_DAYS, Document, parse_date, parse_date_time, reference_id, reference_relation
 from .schema import CLOSED_STATUSES, TIMING_ORDER
@@ -214,37 +214,68 @@ class Incident:
 #: An open action's state on the as-of date, most pressing first: past its due date, due within
 #: DUE_SOON_DAYS (the as-of day included), or later.
 ACTION_STATES = ("overdue", "due-soon", "later")
+#: The state of an action that is done or cancelled (rows of every action: the actions.csv export).
+CLOSED_STATE = "closed"
 
 
 @dataclass(frozen=True)
 class ActionRow:
-    """One open action as every output shows it: the open-actions page and `postmortem actions` (table, csv, json)."""
+    """One action as every output shows it: the open-actions page, `postmortem actions` (table, csv, json)
+    and the actions.csv export (which has the closed ones too)."""
 
     action: Action
-    state: str  # one of ACTION_STATES
+    state: str  # one of ACTION_STATES, or CLOSED_STATE
     days_overdue: int | None  # how many days past due, when overdue
-    days_left: int | None  # days until due (0: due on the as-of day), when not overdue
+    days_left: int | None  # days until due (0: due on the as-of day), when open and not overdue
+
+    @classmethod
+    def of(cls, action: Action, as_of: dt.date) -> ActionRow:
+        """The action's row on `as_of`: its state and how many days it is overdue or has left."""
+        if not action.is_open:
+            return cls(action, CLOSED_STATE, None, None)
+        left = (action.due - as_of).days if action.due is not None else None
+        if action.is_overdue(as_of):
+            return cls(action, "overdue", -(left or 0), None)
+        return cls(action, "due-soon" if action.is_due_within(as_of, DUE_SOON_DAYS) else "later", None, left)
+
+    #: The columns of `as_dict`, in order: the header of every CSV of actions, even an empty one.
+    FIELDS: ClassVar[tuple[str, ...]] = (
+        "state",
+        "owner",
+        "days_overdue",
+        "due",
+        "priority",
+        "status",
+        "action",
+        "incident",
+        "incident_title",
+        "ticket",
+        "closed",
+        "path",
+    )
 
     @property
     def owner(self) -> str:
         return self.action.owner or ""
 
     def as_dict(self) -> dict[str, Any]:
-        """The row's plain values (for CSV, JSON and the terminal table), keys in column order."""
+        """The row's plain values (for CSV, JSON and the terminal table), keys in column order (FIELDS)."""
         a = self.action
-        return {
-            "state": self.state,
-            "owner": self.owner,
-            "days_overdue": self.days_overdue if self.days_overdue is not None else "",
-            "due": a.due.isoformat() if a.due else "",
-            "priority": a.priority or "",
-            "status": a.status,
-            "action": a.title,
-            "incident": a.incident.id,
-            "incident_title": a.incident.title,
-            "ticket": a.ticket or "",
-            "path": a.incident.path,
-        }
+        values = (
+            self.state,
+            self.owner,
+            self.days_overdue if self.days_overdue is not None else "",
+            a.due.isoformat() if a.due else "",
+            a.priority or "",
+            a.status,
+            a.title,
+            a.incident.id,
+            a.incident.title,
+            a.ticket or "",
+            a.closed.isoformat() if a.closed else "",
+            a.incident.path,
+        )
+        return dict(zip(self.FIELDS, values, strict=True))
 
 
 @dataclass
@@ -260,13 +291,10 @@ class ActionReport:
     def rows(self, states: Iterable[str] = ACTION_STATES) -> list[ActionRow]:
         """The open actions in the given states: overdue first (most overdue first), then due soon, then later."""
         wanted = set(states)
-        rows = []
+        rows: list[ActionRow] = []
         for state, actions in zip(ACTION_STATES, (self.overdue, self.due_soon, self.later), strict=True):
             if state in wanted:
-                for a in actions:
-                    left = (a.due - self.as_of).days if a.due is not None else None
-                    overdue = -left if left is not None and left < 0 else None
-                    rows.append(ActionRow(a, state, overdue, None if overdue is not None else left))
+                rows.extend(ActionRow.of(a, self.as_of) for a in actions)
         return rows
 
     def by_owner(self, states: Iterable[str] = ACTION_STATES) -> list[tuple[str, list[ActionRow]]]:

@@ -18,7 +18,7 @@ from .load import MARKDOWN_EXTENSIONS, find_postmortems, is_markdown, is_postmor
 from .mentions import MentionIndex, link_in_markdown
 from .metrics import compute
 from .model import DUE_SOON_DAYS, Document, Problem
-from .outputs import ACTION_FORMATS, PROBLEM_FORMATS, STATS_FORMATS, exports
+from .outputs import ACTION_FORMATS, PROBLEM_FORMATS, STATS_FORMATS, Published, exports
 from .placeholders import read_template
 from .render import PAGES, Renderer, escape_title, front_matter, page_meta
 from .scaffold import ScaffoldError, file_name, init_site, new_postmortem, next_id, template_path, template_text
@@ -370,7 +370,7 @@ def render(out_dir: Path, as_of: dt.datetime | None, config_file: Path | None) -
         pages[uri] = front_matter(meta) + body
     files: dict[str, bytes] = {uri: text.encode("utf-8") for uri, text in pages.items()}
     files |= {asset.uri: asset.source.read_bytes() for asset in assets.ASSETS}
-    files |= exports(catalog, result.as_of, folder)
+    files |= exports(Published(catalog, result.as_of, folder, site.directory_urls, site.site_url))
     for uri, content in files.items():
         target = out_dir / uri
         target.parent.mkdir(parents=True, exist_ok=True)

@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import posixpath
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import quote
 
 #: An open action due within this many days of the as-of date (that day included) is "due soon".
 DUE_SOON_DAYS = 30
@@ -100,6 +102,24 @@ def slug(text: str, empty: str = "x") -> str:
     `empty` stands in when the text has neither ("x" for an anchor, "" for a file name).
     """
     return re.sub(r"[\W_]+", "-", text.lower()).strip("-") or empty
+
+
+def page_dest(src_uri: str, directory_urls: bool) -> str:
+    """Where MkDocs writes a page (its rule, mkdocs.structure.files.File): a.md -> a/index.html, or a.html
+    without `use_directory_urls`; an index.md stays index.html."""
+    stem, _ = posixpath.splitext(src_uri)
+    if posixpath.basename(stem) == "index":
+        return posixpath.join(posixpath.dirname(stem), "index.html")
+    return f"{stem}/index.html" if directory_urls else f"{stem}.html"
+
+
+def page_url(src_uri: str, directory_urls: bool) -> str:
+    """A page's URL relative to the site's root, as MkDocs gives it (`File.url`): `postmortems/a/` or
+    `postmortems/a.html`, quoted (`b c.md` -> `b%20c/`)."""
+    dest = page_dest(src_uri, directory_urls)
+    if directory_urls and posixpath.basename(dest) == "index.html":
+        dest = posixpath.dirname(dest) + "/" if posixpath.dirname(dest) else "./"
+    return quote(dest)
 
 
 def format_path(path: FieldPath) -> str:

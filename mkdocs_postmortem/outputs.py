@@ -14,14 +14,20 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
 import io
 import json
-from collections.abc import Callable, Sequence
+import math
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urljoin
 
-from .catalog import ActionReport, ActionRow, Catalog
+import icalendar
+
+from .catalog import Action, ActionReport, ActionRow, Catalog, Incident
 from .metrics import FEW, Metrics
-from .model import DUE_SOON_DAYS, Problem, in_words
+from .model import DUE_SOON_DAYS, Problem, in_words, page_url, slug
 from .render import minutes
 
 # --- problems --------------------------------------------------------------------------------
@@ -112,14 +118,27 @@ def actions_table(rows: Sequence[ActionRow], report: ActionReport) -> str:
     return "\n".join([*lines, "", head])
 
 
+#: Cells a spreadsheet reads as a formula (OWASP's "CSV injection"): such a text cell gets a leading
+#: apostrophe, which spreadsheets show as text and do not display. Numbers are written as numbers.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value: object) -> object:
+    return f"'{value}" if isinstance(value, str) and value.startswith(_FORMULA_STARTS) else value
+
+
+def _csv_text(rows: Iterable[dict[str, Any]]) -> str:
+    """Rows (`ActionRow.as_dict`) as RFC 4180 CSV (CRLF line ends, quoted where needed), formula-safe cells."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(ActionRow.FIELDS)
+    writer.writerows([_cell(v) for v in row.values()] for row in rows)
+    return out.getvalue()
+
+
 def actions_csv(rows: Sequence[ActionRow], report: ActionReport) -> str:
     """For spreadsheets and scripts: the row's plain values, states and statuses as the schema spells them."""
-    dicts = [row.as_dict() for row in rows]
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=list(dicts[0]) if dicts else [k for k, _ in _COLUMNS], lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(dicts)
-    return out.getvalue()
+    return _csv_text(row.as_dict() for row in rows)
 
 
 def actions_json(rows: Sequence[ActionRow], report: ActionReport) -> str:
@@ -196,18 +215,199 @@ STATS_FORMATS: dict[str, Callable[[Metrics], str]] = {"table": stats_table, "jso
 
 
 @dataclass(frozen=True)
-class Export:
-    """A file written next to the generated pages (under the post-mortem folder), from the catalog."""
+class Published:
+    """What an export is written from: the published catalog, the build's date, and where its pages land."""
 
-    name: str  # file name under the post-mortem folder, e.g. "actions.csv"
-    write: Callable[[Catalog, dt.date], bytes]  # (catalog, as-of date) -> the file's bytes; deterministic
+    catalog: Catalog  # drafts (unless published) and private_fields are already out of it: see pipeline.build
+    as_of: dt.date
+    folder: str  # the post-mortem folder under docs_dir: the exports are written into it
+    directory_urls: bool = True  # MkDocs' use_directory_urls
+    site_url: str = ""  # MkDocs' site_url ending in "/", or "" when the site has none
+
+    def url(self, incident: Incident) -> str:
+        """The incident page's URL relative to the site's root (`postmortems/inc-42/`)."""
+        return page_url(incident.src_uri, self.directory_urls)
+
+    def absolute_url(self, incident: Incident) -> str:
+        """The page's full URL when site_url is set; else the URL relative to the site's root."""
+        return urljoin(self.site_url, self.url(incident)) if self.site_url else self.url(incident)
+
+
+@dataclass(frozen=True)
+class Export:
+    """A file (or a folder of files) written next to the generated pages, under the post-mortem folder."""
+
+    name: str  # file name under the post-mortem folder, e.g. "actions.csv"; a folder for a writer of several files
+    # the file's bytes, or (a folder) each file's name -> its bytes; deterministic: same catalog, same bytes
+    write: Callable[[Published], bytes | Mapping[str, bytes]]
+
+
+# -- incidents.json (docs/exports.md; its schema: schema/incidents.schema.json)
+
+INCIDENTS_JSON = "incidents.json"
+#: The version of the incidents.json format: raised when a field changes meaning or goes away.
+INCIDENTS_JSON_VERSION = 1
+
+
+def _plain(value: Any) -> Any:
+    """A front-matter value as JSON can hold it: dates as ISO strings (the loader already gives strings;
+    a caller's dict may not), keys as strings, NaN and infinities as their YAML text."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, float) and not math.isfinite(value):
+        return ".nan" if math.isnan(value) else (".inf" if value > 0 else "-.inf")
+    return value
+
+
+def incident_record(incident: Incident, published: Published) -> dict[str, Any]:
+    """One incident in incidents.json: its front matter, its page and the figures derived from it."""
+    closed, overdue, total = incident.action_counts(published.as_of)
+    return {
+        "id": incident.id,
+        "url": published.url(incident),
+        "front_matter": _plain(incident.meta),
+        "duration_minutes": incident.duration_minutes,
+        # the catalog's durations (catalog.DURATIONS), named as in JSON: "time to detect" -> "time_to_detect"
+        "durations_minutes": {name.replace(" ", "_"): minutes for name, _, _, minutes in incident.durations()},
+        "actions": {"total": total, "open": total - sum(closed.values()), "overdue": overdue, **closed},
+    }
+
+
+def _json(value: Any) -> str:
+    # compact and sorted: the same bytes from the same data, a third smaller than indented JSON
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+
+
+def incidents_json(published: Published) -> bytes:
+    """Every published incident, one per line (sorted by id), so a diff or grep shows one incident a line."""
+    catalog = published.catalog
+    head = {"as_of": published.as_of.isoformat(), "severities": list(catalog.severities), "version": INCIDENTS_JSON_VERSION}
+    lines = [_json(incident_record(i, published)) for i in catalog.incidents.values()]
+    body = ",\n".join(lines)
+    return (_json(head)[:-1] + ',"incidents":[' + (f"\n{body}\n" if lines else "") + "]}\n").encode("utf-8")
+
+
+# -- actions.csv
+
+ACTIONS_CSV = "actions.csv"
+
+
+def actions_csv_export(published: Published) -> bytes:
+    """Every action, open and closed, newest incident first: the columns of `postmortem actions --format csv`,
+    UTF-8 with a byte order mark (so spreadsheets read it as UTF-8)."""
+    rows = (ActionRow.of(a, published.as_of).as_dict() | {"path": a.incident.src_uri} for a in published.catalog.actions())
+    # path: the file under docs_dir, the same wherever the site is built from (the terminal's is relative to where you are)
+    return _csv_text(rows).encode("utf-8-sig")
+
+
+# -- actions.ics and one feed per owner
+
+ACTIONS_ICS = "actions.ics"
+OWNER_FEEDS = "actions"  # actions/<owner-slug>.ics
+_PRODID = "-//mkdocs-postmortem//open corrective actions//EN"
+_UID_DOMAIN = "mkdocs-postmortem"
+
+
+def action_uid(action: Action) -> str:
+    """A calendar entry's UID: from the incident's id and the action's ticket, else its title.
+
+    Stable while those stay the same, so a subscribed calendar updates the entry instead of adding
+    another; a new title (of an action without ticket) is a new entry. Actions of one incident with
+    the same ticket (or title) are told apart by their order among those.
+    """
+    key = action.ticket or action.title
+    same = [a for a in action.incident.actions if (a.ticket or a.title) == key]
+    nth = next(n for n, a in enumerate(same, 1) if a is action)
+    digest = hashlib.sha256("\n".join([action.incident.id, key, *([str(nth)] if nth > 1 else [])]).encode()).hexdigest()
+    return f"{slug(action.incident.id)}-{digest[:20]}@{_UID_DOMAIN}"
+
+
+def _event(action: Action, published: Published, stamp: dt.datetime) -> icalendar.Event:
+    assert action.due is not None
+    incident = action.incident
+    event = icalendar.Event()
+    event.add("uid", action_uid(action))
+    event.add("dtstamp", stamp)
+    event.add("dtstart", action.due)
+    if action.due < dt.date.max:  # an all-day entry ends the next day (RFC 5545, 3.6.1)
+        event.add("dtend", action.due + dt.timedelta(days=1))
+    event.add("summary", f"{action.title} ({action.owner or 'no owner'}, {incident.id})")
+    details = [
+        f"Incident: {incident.id} {incident.title}",
+        f"Owner: {action.owner or 'no owner'}",
+        *([f"Priority: {action.priority}"] if action.priority else []),
+        f"Status: {in_words(action.status)}",
+        *([f"Ticket: {action.ticket}"] if action.ticket else []),
+    ]
+    event.add("description", "\n".join(details))
+    event.add("url", published.absolute_url(incident))
+    event.add("transp", "TRANSPARENT")  # a due date, not a meeting: never shown as busy
+    return event
+
+
+def _calendar(actions: Iterable[Action], published: Published, name: str) -> bytes:
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", _PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    calendar.add("x-wr-calname", name)
+    stamp = dt.datetime.combine(published.as_of, dt.time(), dt.timezone.utc)  # the build's date, not the clock
+    for action in sorted(actions, key=lambda a: (a.due or dt.date.max, a.incident.id, a.index)):
+        if action.is_open and action.due is not None:
+            calendar.add_component(_event(action, published, stamp))
+    return bytes(calendar.to_ical())
+
+
+def actions_ics(published: Published) -> bytes:
+    """Every open action, an all-day event on its due date."""
+    return _calendar(published.catalog.actions(), published, "Open corrective actions")
+
+
+def owner_feed(owner: str) -> str:
+    """The file name of an owner's feed under `actions/`: the owner's slug (`Dev Team` -> `dev-team.ics`).
+
+    Owners whose names give the same slug share a feed; a name keeps its feed whatever else changes.
+    """
+    return f"{slug(owner.casefold())}.ics"
+
+
+def owner_feeds(published: Published) -> dict[str, bytes]:
+    """One feed per owner of any action, open or closed (a feed stays, empty, once all its actions are
+    closed, so a subscription never ends in a 404): `actions/<owner-slug>.ics`."""
+    owners: dict[str, list[Action]] = {}
+    names: dict[str, str] = {}
+    for action in published.catalog.actions():
+        if action.owner:
+            feed = owner_feed(action.owner)
+            names.setdefault(feed, action.owner)
+            owners.setdefault(feed, []).append(action)
+    return {
+        feed: _calendar(actions, published, f"Open corrective actions: {names[feed]}") for feed, actions in sorted(owners.items())
+    }
 
 
 #: The site's exports; the plugin writes each into the built site, `postmortem render` into its folder.
-#: (incidents.json, actions.csv and actions.ics of the exports issue are one entry each.)
-EXPORTS: tuple[Export, ...] = ()
+EXPORTS: tuple[Export, ...] = (
+    Export(INCIDENTS_JSON, incidents_json),
+    Export(ACTIONS_CSV, actions_csv_export),
+    Export(ACTIONS_ICS, actions_ics),
+    Export(OWNER_FEEDS, owner_feeds),
+)
 
 
-def exports(catalog: Catalog, as_of: dt.date, folder: str) -> dict[str, bytes]:
-    """Every export's site path (`folder/name`) -> its bytes."""
-    return {f"{folder}/{export.name}": export.write(catalog, as_of) for export in EXPORTS}
+def exports(published: Published) -> dict[str, bytes]:
+    """Every export's site path (`folder/name`, `folder/name/file` for a folder) -> its bytes."""
+    files: dict[str, bytes] = {}
+    for export in EXPORTS:
+        written = export.write(published)
+        path = f"{published.folder}/{export.name}"
+        if isinstance(written, bytes):
+            files[path] = written
+        else:
+            files.update({f"{path}/{name}": data for name, data in written.items()})
+    return files

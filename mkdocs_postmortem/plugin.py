@@ -23,7 +23,7 @@ from .generated import GeneratedFiles, add_section, dest_prefix, lists_any
 from .load import is_postmortem_name, scan_folder
 from .mentions import MentionIndex, MentionsExtension
 from .model import Document, Problem, strip_private
-from .outputs import exports, summary
+from .outputs import Published, exports, summary
 from .placeholders import read_template
 from .render import PAGES, Renderer, escape_title, invalid_body, page_meta
 from .sanitize import sanitize
@@ -190,7 +190,10 @@ class PostmortemPlugin(BasePlugin[PostmortemConfig]):
             self._generated_pages.append((title, file))
         for asset in assets.ASSETS:
             files.append(File.generated(config, asset.uri, abs_src_path=str(asset.source)))
-        for path, data in exports(self.renderer.catalog, self.renderer.as_of, self.settings.dir).items():
+        published = Published(
+            self.renderer.catalog, self.renderer.as_of, self.settings.dir, config.use_directory_urls, config.site_url or ""
+        )
+        for path, data in exports(published).items():
             files.append(File.generated(config, path, content=data))
 
     def _add_problems_page(

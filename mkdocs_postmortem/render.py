@@ -31,6 +31,7 @@ from .model import (
     RELATION_WORDS,
     Document,
     in_words,
+    page_dest,
     slug,  # anchors for services, tags and severities
 )
 from .schema import CLOSED_STATUSES, is_identifier
@@ -227,11 +228,8 @@ class Renderer:
         return Markup(f'<span class="{ID_CLASS}">{md_escape(incident.id)}</span>')
 
     def dest_uri(self, src_uri: str) -> str:
-        """Where MkDocs writes a page (its rule, mkdocs.structure.files.File): a.md -> a/index.html or a.html."""
-        stem, _ = posixpath.splitext(src_uri)
-        if posixpath.basename(stem) == "index":
-            return posixpath.join(posixpath.dirname(stem), "index.html")
-        return f"{stem}/index.html" if self.directory_urls else f"{stem}.html"
+        """Where MkDocs writes a page: `model.page_dest` with this site's `use_directory_urls`."""
+        return page_dest(src_uri, self.directory_urls)
 
     def html_href(self, page_uri: str, target_uri: str) -> str:
         """A link from one page to another in HTML, which MkDocs does not rewrite as it does Markdown links."""
@@ -311,12 +309,23 @@ class Renderer:
         states = [row.state for row in rows]
         return ", ".join(f"{states.count(s)} {in_words(s)}" for s in ACTION_STATES if s in states)
 
+    def export_link(self, page_uri: str, name: str, text: str) -> Markup:
+        """A link to an export (`outputs.EXPORTS`; `folder/file` for a file of a folder export), or
+        nothing when the site does not write it."""
+        from . import outputs  # here, not at the top: outputs imports this module
+
+        if name.split("/")[0] not in {export.name for export in outputs.EXPORTS}:
+            return Markup("")
+        return self.index_link(page_uri, name, text)
+
     def badge(self, severity: str) -> Markup:
         return Markup(f'<span class="pm-badge pm-sev-{slug(severity)}">{md_escape(severity)}</span>')
 
     # --- pages --------------------------------------------------------------
 
     def _context(self, page_uri: str) -> dict[str, Any]:
+        from . import outputs  # here, not at the top: outputs imports this module (minutes)
+
         return {
             "catalog": self.catalog,
             "as_of": self.as_of,
@@ -331,6 +340,9 @@ class Renderer:
             "cell": self.cell,
             "overdue": self.overdue,
             "badge": self.badge,
+            "export_link": lambda name, text: self.export_link(page_uri, name, text),
+            "exports": {"incidents": outputs.INCIDENTS_JSON, "csv": outputs.ACTIONS_CSV, "ics": outputs.ACTIONS_ICS},
+            "owner_feed": lambda owner: f"{outputs.OWNER_FEEDS}/{outputs.owner_feed(owner)}",
             "state": self.state,
             "state_counts": self.state_counts,
             "anchor": lambda name: Markup(f" {{#{slug(str(name))}}}"),

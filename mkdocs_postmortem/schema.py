@@ -34,22 +34,24 @@ REPOSITORY = "mkdocs-postmortem/mkdocs-postmortem"
 #: `$id`, and the editor modeline `postmortem new` and `postmortem init` write. It follows the
 #: package version (`__version__`, its one home), so an editor checks against the installed release.
 SCHEMA_URL = f"https://raw.githubusercontent.com/{REPOSITORY}/v{__version__}/schema/{SCHEMA_NAME}"
+#: The schema of the incidents.json export (outputs.incidents_json), shipped beside it.
+INCIDENTS_SCHEMA_NAME = "incidents.schema.json"
 
 
 class SchemaConfigError(Exception):
     """The site's schema configuration is unusable (a usage error, not a bad post-mortem)."""
 
 
-def bundled_schema_path() -> Path:
-    """The schema shipped with the package.
+def bundled_schema_path(name: str = SCHEMA_NAME) -> Path:
+    """A schema shipped with the package: the post-mortem schema, or another by file name.
 
     In a wheel it lives at mkdocs_postmortem/schema/; in a source checkout
     (editable install) it is the repository's schema/ folder.
     """
-    packaged = resources.files("mkdocs_postmortem") / "schema" / SCHEMA_NAME
+    packaged = resources.files("mkdocs_postmortem") / "schema" / name
     if packaged.is_file():
         return Path(str(packaged))
-    return Path(__file__).resolve().parent.parent / "schema" / SCHEMA_NAME
+    return Path(__file__).resolve().parent.parent / "schema" / name
 
 
 @cache

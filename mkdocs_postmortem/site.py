@@ -54,6 +54,8 @@ class Site:
     config_file: Path | None = None
     warnings: list[str] = field(default_factory=list)  # e.g. an unknown plugin option, worded as MkDocs words it
     exclude_docs: Any = None  # MkDocs' `exclude_docs` (a gitignore-style spec), or None: files the build never sees
+    directory_urls: bool = True  # MkDocs' `use_directory_urls`: where pages land (the exports' page URLs)
+    site_url: str = ""  # MkDocs' `site_url`, ending in "/"; "" when unset (the calendar's links stay relative)
 
     def is_excluded(self, path: Path) -> bool:
         """Whether MkDocs' `exclude_docs` leaves this file out of the build (so `validate` leaves it too)."""
@@ -106,13 +108,29 @@ def find_site(start: Path, config_file: Path | None = None, fallback: Path | Non
     if not isinstance(docs_dir, (str, os.PathLike)):
         raise SiteError(f"{shown}: docs_dir: expected the path of a folder, got {docs_dir!r}")
     exclude = _exclude_docs(config, shown)
+    urls = _urls(config, shown)
     options = _plugin_options(config, shown)
     if options is None:  # the plugin is not enabled: its defaults
-        return Site(path.parent, path.parent / docs_dir, default_settings(), path, exclude_docs=exclude)
+        return Site(path.parent, path.parent / docs_dir, default_settings(), path, exclude_docs=exclude, **urls)
     checked, errors, warnings = validate_options(options, str(path))
     if errors:
         raise SiteError("\n".join(f"{shown}: {e}" for e in errors))
-    return Site(path.parent, path.parent / docs_dir, checked.settings(), path, [f"{shown}: {w}" for w in warnings], exclude)
+    return Site(
+        path.parent, path.parent / docs_dir, checked.settings(), path, [f"{shown}: {w}" for w in warnings], exclude, **urls
+    )
+
+
+def _urls(config: dict[str, Any], shown: str) -> dict[str, Any]:
+    """MkDocs' `use_directory_urls` and `site_url` (with the trailing "/" MkDocs adds), for the exports' links."""
+    directory_urls = config.get("use_directory_urls", True)
+    if not isinstance(directory_urls, bool):
+        raise SiteError(f"{shown}: use_directory_urls: expected true or false, got {directory_urls!r}")
+    site_url = config.get("site_url") or ""
+    if not isinstance(site_url, str):
+        raise SiteError(f"{shown}: site_url: expected a URL, got {site_url!r}")
+    if site_url and not site_url.endswith("/"):
+        site_url += "/"
+    return {"directory_urls": directory_urls, "site_url": site_url}
 
 
 def _exclude_docs(config: dict[str, Any], shown: str) -> Any:

@@ -20,6 +20,8 @@ from .conftest import FIXTURES, REPO
 
 pytestmark = pytest.mark.slow
 
+#: The exports (outputs.EXPORTS) compared with the rest: the data file, the CSV, the calendar and an owner's feed.
+EXPORTED = ("incidents.json", "actions.csv", "actions.ics", "actions/devops.ics")
 EPOCH = "1795910400"  # 2026-11-29T00:00:00Z: the overdue report's "as of" date, as in a reproducible build
 
 
@@ -62,6 +64,7 @@ def test_two_builds_of_the_starter_site_are_byte_identical(tmp_path: Path):
     first, second = (tree(root.parent / "out") for root in roots)
     assert "postmortems/index.html" in first and "search/search_index.json" in first
     assert b"<svg" in first["postmortems/metrics/index.html"]  # the charts, drawn by pygal at build time
+    assert {f"postmortems/{name}" for name in EXPORTED} <= set(first)
     assert_same(first, second)
 
 
@@ -71,6 +74,7 @@ def test_two_renders_of_the_starter_site_are_byte_identical(tmp_path: Path):
         run(["mkdocs_postmortem", "render", str(root.parent / "rendered")], root, seed)
     first, second = (tree(root.parent / "rendered") for root in roots)
     assert "postmortems/index.md" in first and b"<svg" in first["postmortems/metrics.md"]
+    assert {f"postmortems/{name}" for name in EXPORTED} <= set(first)
     assert_same(first, second)
 
 

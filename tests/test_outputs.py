@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from pathlib import Path
 
@@ -13,7 +12,6 @@ from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
 from mkdocs_postmortem import assets, outputs
-from mkdocs_postmortem.catalog import Catalog
 from mkdocs_postmortem.cli import main
 
 from .conftest import postmortem
@@ -47,8 +45,8 @@ def test_a_registered_problem_format_is_a_validate_format(site, run, monkeypatch
     assert result.output.strip() == "1/1"
 
 
-def _stamp(catalog: Catalog, as_of: dt.date) -> bytes:
-    return json.dumps({"as_of": as_of.isoformat(), "ids": sorted(catalog.incidents)}).encode()
+def _stamp(published: outputs.Published) -> bytes:
+    return json.dumps({"as_of": published.as_of.isoformat(), "ids": sorted(published.catalog.incidents)}).encode()
 
 
 @pytest.fixture

@@ -82,3 +82,11 @@ def test_pip_installs_a_release_from_its_git_tag(tmp_path: Path):
     names = zipfile.ZipFile(wheel).namelist()
     assert "mkdocs_postmortem/schema/postmortem.schema.json" in names
     assert "mkdocs_postmortem/site_template/requirements.txt" in names
+
+
+def test_the_installed_package_ships_the_schema_of_incidents_json(installed: Path, tmp_path: Path):
+    code = (
+        "from mkdocs_postmortem.schema import INCIDENTS_SCHEMA_NAME, bundled_schema_path as p; "
+        "print(p(INCIDENTS_SCHEMA_NAME).is_file(), 'site-packages' in str(p(INCIDENTS_SCHEMA_NAME)))"
+    )
+    assert run(installed, [str(installed / "python"), "-c", code], tmp_path).stdout.split() == ["True", "True"]
