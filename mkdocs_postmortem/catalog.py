@@ -214,7 +214,7 @@ class Incident:
 #: An open action's state on the as-of date, most pressing first: past its due date, due within
 #: DUE_SOON_DAYS (the as-of day included), or later.
 ACTION_STATES = ("overdue", "due-soon", "later")
-#: The state of an action that is done or cancelled (rows of every action: the actions.csv export).
+#: The state of a closed action (one of CLOSED_STATUSES): the actions.csv export has every action.
 CLOSED_STATE = "closed"
 
 
