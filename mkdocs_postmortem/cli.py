@@ -355,7 +355,7 @@ def render(out_dir: Path, as_of: dt.datetime | None, config_file: Path | None) -
         click.echo(PROBLEM_FORMATS["text"](result.problems, result.checked), err=True)
         raise SystemExit(1)
     catalog = result.catalog
-    renderer = Renderer.create(catalog, folder, result.as_of, metrics_since=site.settings.metrics_since)
+    renderer = Renderer.create(catalog, folder, result.as_of, site.directory_urls, metrics_since=site.settings.metrics_since)
     pages = {f"{folder}/{name}": renderer.page(name, title=site.settings.nav_title) for name in PAGES}
     mentions = MentionIndex.of({i.id: i.src_uri for i in catalog.incidents.values()} if site.settings.link_mentions else {})
     schema = effective_schema(site.settings, site.root)

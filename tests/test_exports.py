@@ -8,6 +8,7 @@ import csv
 import datetime as dt
 import io
 import json
+import shutil
 from pathlib import Path
 
 import icalendar
@@ -22,7 +23,7 @@ from mkdocs_postmortem.catalog import DURATIONS, ActionRow
 from mkdocs_postmortem.cli import main
 from mkdocs_postmortem.schema import CLOSED_STATUSES, INCIDENTS_SCHEMA_NAME, bundled_schema_path
 
-from .conftest import postmortem
+from .conftest import REPO, postmortem
 
 AS_OF = dt.date(2026, 1, 1)  # the site fixture's as_of
 
@@ -193,6 +194,14 @@ def test_render_takes_the_page_urls_from_mkdocs_yml(export_site, tmp_path: Path,
     assert [i["url"] for i in data["incidents"]] == ["postmortems/a.html", "postmortems/b.html"]
 
 
+def test_render_links_pages_in_html_where_the_site_puts_them(export_site, tmp_path: Path, monkeypatch):
+    """The lists' title links are HTML, which no engine rewrites: they follow the site's use_directory_urls."""
+    config = export_site.root / "mkdocs.yml"
+    config.write_text("use_directory_urls: false\n" + config.read_text())
+    timeline = (render(export_site.root, tmp_path / "out", monkeypatch) / "timeline.md").read_text()
+    assert 'class="pm-title" href="a.html"' in timeline
+
+
 # --- actions.csv -------------------------------------------------------------------------------
 
 
@@ -351,3 +360,29 @@ def test_a_site_without_an_export_links_none(export_site, monkeypatch):
     assert not (built / "actions.ics").exists()
     assert ".ics" not in (built / "actions" / "index.html").read_text()
     assert "incidents.json" not in (built / "index.html").read_text()
+
+
+def test_the_exports_count_what_postmortem_stats_counts(tmp_path: Path, monkeypatch):
+    """The issue's promise: the numbers of the metrics page (`postmortem stats`) equal those of the exports."""
+    root = tmp_path / "site"
+    shutil.copytree(REPO / "site-template", root, ignore=shutil.ignore_patterns("site"))
+    monkeypatch.chdir(root)
+    as_of = ["--as-of", "2026-11-29"]
+    stats = json.loads(CliRunner().invoke(main, ["stats", "--format", "json", *as_of], catch_exceptions=False).output)
+    result = CliRunner().invoke(main, ["render", str(tmp_path / "out"), *as_of], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    folder = tmp_path / "out" / "postmortems"
+    incidents = json.loads((folder / "incidents.json").read_bytes())["incidents"]
+    assert stats["incidents"] == len(incidents) > 0
+    assert stats["by_severity"] == {s: sum(i["front_matter"]["severity"] == s for i in incidents) for s in stats["by_severity"]}
+    counts = {key: sum(i["actions"][key] for i in incidents) for key in ("open", "overdue", *CLOSED_STATUSES)}
+    assert {key: stats["actions"][key] for key in counts} == counts
+    assert stats["actions"]["all"] == sum(i["actions"]["total"] for i in incidents)
+    rows = csv_rows((folder / "actions.csv").read_bytes())
+    assert len(rows) == stats["actions"]["all"] and sum(r["state"] == "overdue" for r in rows) == stats["actions"]["overdue"]
+    assert len(events((folder / "actions.ics").read_bytes())) == stats["actions"]["open"]
+    for name, by_severity in stats["times"].items():
+        key = name.replace(" ", "_")
+        assert {s: f["n"] for s, f in by_severity.items()} == {
+            s: sum(key in i["durations_minutes"] for i in incidents if i["front_matter"]["severity"] == s) for s in by_severity
+        }
