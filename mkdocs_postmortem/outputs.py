@@ -310,6 +310,9 @@ ACTIONS_ICS = "actions.ics"
 OWNER_FEEDS = "actions"  # actions/<owner-slug>.ics
 _PRODID = "-//mkdocs-postmortem//open corrective actions//EN"
 _UID_DOMAIN = "mkdocs-postmortem"
+#: How often a subscribed calendar should fetch the feed again (RFC 7986 REFRESH-INTERVAL; Outlook reads
+#: X-PUBLISHED-TTL): a hint, which apps may stretch (Google Calendar refreshes on its own schedule).
+REFRESH_HOURS = 12
 
 
 def action_uid(action: Action) -> str:
@@ -356,6 +359,8 @@ def _calendar(actions: Iterable[Action], published: Published, name: str) -> byt
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
     calendar.add("x-wr-calname", name)
+    calendar.add("refresh-interval", dt.timedelta(hours=REFRESH_HOURS), parameters={"VALUE": "DURATION"})
+    calendar.add("x-published-ttl", f"PT{REFRESH_HOURS}H")
     stamp = dt.datetime.combine(published.as_of, dt.time(), dt.timezone.utc)  # the build's date, not the clock
     for action in sorted(actions, key=lambda a: (a.due or dt.date.max, a.incident.id, a.index)):
         if action.is_open and action.due is not None:

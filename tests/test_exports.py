@@ -258,6 +258,8 @@ def test_postmortem_actions_csv_and_the_export_share_their_columns_and_rows(expo
 def test_actions_ics_has_one_all_day_event_per_open_action(rendered: Path):
     calendar = icalendar.Calendar.from_ical((rendered / "actions.ics").read_bytes())
     assert calendar["VERSION"] == "2.0" and calendar["PRODID"]
+    assert calendar.decoded("REFRESH-INTERVAL") == dt.timedelta(hours=outputs.REFRESH_HOURS)
+    assert calendar["X-PUBLISHED-TTL"] == f"PT{outputs.REFRESH_HOURS}H"
     found = {str(e["SUMMARY"]): e for e in calendar.walk("VEVENT")}
     assert sorted(found) == [
         '=HYPERLINK("http://evil.example") (@Bob Roy, INC-2025-0001)',
