@@ -37,7 +37,7 @@ from mkdocs.plugins import CombinedEvent
 from mkdocs_postmortem import pipeline
 from mkdocs_postmortem.config import default_settings
 from mkdocs_postmortem.plugin import PostmortemPlugin
-from mkdocs_postmortem.render import PAGES, Renderer
+from mkdocs_postmortem.render import Renderer
 from mkdocs_postmortem.schema import effective_schema, make_validator
 
 SEED = 20251202
@@ -252,8 +252,7 @@ def core_pipeline(config: Path) -> float | None:
     assert not result.problems, result.problems[:5]
     catalog = result.catalog
     renderer = Renderer.create(catalog, settings.dir, result.as_of)
-    for name in PAGES:
-        renderer.page(name, title=settings.nav_title)
+    renderer.pages(settings.nav_title)
     for incident in catalog.incidents.values():
         renderer.header(incident)
         renderer.footer(incident)

@@ -20,7 +20,7 @@ from .metrics import compute
 from .model import DUE_SOON_DAYS, Document, Problem
 from .outputs import ACTION_FORMATS, PROBLEM_FORMATS, STATS_FORMATS, Published, exports
 from .placeholders import read_template
-from .render import PAGES, Renderer, escape_title, front_matter, page_meta
+from .render import Renderer, escape_title, front_matter, page_meta
 from .scaffold import ScaffoldError, file_name, init_site, new_postmortem, next_id, template_path, template_text
 from .schema import SchemaConfigError, effective_schema, make_validator
 from .site import Site, SiteError, find_site
@@ -356,7 +356,7 @@ def render(out_dir: Path, as_of: dt.datetime | None, config_file: Path | None) -
         raise SystemExit(1)
     catalog = result.catalog
     renderer = Renderer.create(catalog, folder, result.as_of, site.directory_urls, metrics_since=site.settings.metrics_since)
-    pages = {f"{folder}/{name}": renderer.page(name, title=site.settings.nav_title) for name in PAGES}
+    pages = renderer.pages(site.settings.nav_title)
     mentions = MentionIndex.of({i.id: i.src_uri for i in catalog.incidents.values()} if site.settings.link_mentions else {})
     schema = effective_schema(site.settings, site.root)
     bodies = {uri: doc.body for doc, uri in loaded.entries}

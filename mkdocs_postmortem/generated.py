@@ -19,6 +19,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.contrib.search import SearchPlugin
 from mkdocs.structure.files import File, InclusionLevel
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
@@ -96,3 +97,13 @@ def add_section(nav: Navigation, title: str, entries: Sequence[tuple[str, File]]
             before.next_page = after
     nav.items.append(section)
     nav.pages.extend(pages)
+
+
+def drop_from_search(config: MkDocsConfig, url: str) -> None:
+    """Take the page at `url` out of MkDocs' own search index, right after that plugin's
+    on_page_context added it (its entries are the last ones); other search plugins are left alone."""
+    for plugin in config.plugins.values():
+        entries = getattr(getattr(plugin, "search_index", None), "_entries", None)
+        if isinstance(plugin, SearchPlugin) and isinstance(entries, list):
+            while entries and str(entries[-1].get("location", "")).split("#")[0] == url:
+                entries.pop()

@@ -19,7 +19,7 @@ from . import assets, pipeline
 from .addresses import add_addresses
 from .catalog import Catalog, Incident, resolve_as_of
 from .config import PostmortemConfig
-from .generated import GeneratedFiles, add_section, dest_prefix, lists_any
+from .generated import GeneratedFiles, add_section, dest_prefix, drop_from_search, lists_any
 from .load import is_postmortem_name, scan_folder
 from .mentions import MentionIndex, MentionsExtension
 from .model import Document, Problem, strip_private
@@ -175,19 +175,20 @@ class PostmortemPlugin(BasePlugin[PostmortemConfig]):
     def _add_generated(self, files: Files, config: MkDocsConfig, prefix_dest: str) -> None:
         assert self.renderer is not None
         self._generated_pages = []
-        for name, (_, title) in PAGES.items():
-            uri = posixpath.join(self.settings.dir, name)
+        in_nav = {posixpath.join(self.settings.dir, name): title for name, (_, title) in PAGES.items()}
+        for uri, content in self.renderer.pages(self.settings.nav_title).items():
             existing = files.get_file_from_path(uri)
             if existing is not None:
-                if name != "index.md":
-                    log.warning(f"{uri} exists in docs_dir, so the plugin does not generate its own {name}")
+                if uri != posixpath.join(self.settings.dir, "index.md"):
+                    log.warning(f"{uri} exists in docs_dir, so the plugin does not generate its own {posixpath.basename(uri)}")
                 existing.inclusion = InclusionLevel.NOT_IN_NAV  # a site's own overview goes in the section too
-                self._generated_pages.append((title, existing))
-                continue
-            content = self.renderer.page(name, title=self.settings.nav_title)
-            file = self._generated.page(config, uri, content, dest_prefix=prefix_dest)
-            files.append(file)
-            self._generated_pages.append((title, file))
+            else:
+                existing = self._generated.page(config, uri, content, dest_prefix=prefix_dest)
+                files.append(existing)
+            # only the summaries are in the nav: the page of each severity, year, service, tag and
+            # owner (and its parts) is reached from them (NOT_IN_NAV: no --strict warning)
+            if uri in in_nav:
+                self._generated_pages.append((in_nav[uri], existing))
         for asset in assets.ASSETS:
             files.append(File.generated(config, asset.uri, abs_src_path=str(asset.source)))
         published = Published(
@@ -267,11 +268,16 @@ class PostmortemPlugin(BasePlugin[PostmortemConfig]):
 
     on_page_content = CombinedEvent(_sanitize_body, _escape_title)
 
-    # After the search plugin has indexed the page: the banner is for the author, not for search.
+    # After the search plugin has indexed the page: the banner is for the author, not for search;
+    # an index page it should not have indexed is taken out.
     @event_priority(-100)
     def on_page_context(
         self, context: TemplateContext, /, *, page: Page, config: MkDocsConfig, nav: Navigation
     ) -> TemplateContext:
+        if (page.meta.get("search") or {}).get("exclude") and page.file.generated_by:
+            # Material's search honours `search: exclude` (templates/_not_searched.md.j2); MkDocs' own
+            # search does not: take the page out of its index, which it has just added it to.
+            drop_from_search(config, page.url)
         target = self._problems_file
         if self.serving and self._problems and target is not None and target is not page.file and page.content is not None:
             url = target.url_relative_to(page.file)

@@ -13,7 +13,7 @@ import functools
 import posixpath
 import re
 from collections.abc import Iterable, Mapping, MutableMapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from html import escape as html_escape
 from typing import Any
 from urllib.parse import quote, urlsplit
@@ -22,7 +22,9 @@ import yaml
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
+from . import listings as listings_module
 from .catalog import ACTION_STATES, Action, ActionReport, ActionRow, Catalog, Incident, UnpublishedReference
+from .listings import Dimension, Listing, by_month, by_state, by_year, file_names, split
 from .metrics import FEW, MEASURES, RECURRENCES_SHOWN, TREND_MONTHS, Metrics, compute
 from .model import (
     DUE_SOON_DAYS,
@@ -32,11 +34,14 @@ from .model import (
     Document,
     in_words,
     page_dest,
-    slug,  # anchors for services, tags and severities
+    slug,  # class names of severities and states
 )
 from .schema import CLOSED_STATUSES, is_identifier
 
-#: Generated pages: file name under the post-mortem folder -> (template, nav title).
+#: Generated pages in the nav: file name under the post-mortem folder -> (template, nav title).
+#: The by-severity, timeline, by-service, by-tag and open-actions pages summarise; each severity,
+#: year, service, tag and owner has its own page (or pages) under the folder named after the
+#: summary (`severity/p0.md`, `timeline/2025.md`, ...: see LISTINGS), reached by links, not in the nav.
 PAGES: dict[str, tuple[str, str]] = {
     "index.md": ("index.md.j2", "Overview"),
     "severity.md": ("severity.md.j2", "By severity"),
@@ -45,6 +50,16 @@ PAGES: dict[str, tuple[str, str]] = {
     "tags.md": ("tags.md.j2", "By tag"),
     "actions.md": ("actions.md.j2", "Open actions"),
     "metrics.md": ("metrics.md.j2", "Metrics"),
+}
+
+#: The listings under each summary page: the summary's file stem (also their folder) -> the
+#: dimensions a listing too long for a page is split along, in order (see listings.split).
+LISTINGS: dict[str, tuple[Dimension, ...]] = {
+    "severity": (by_year, by_month),
+    "timeline": (by_month,),
+    "services": (by_year, by_month),
+    "tags": (by_year, by_month),
+    "actions": (by_state,),
 }
 
 #: Beside a draft's title in every list that shows one (`mkdocs serve`, or a site with `drafts: publish`).
@@ -75,19 +90,34 @@ def _finalize(value: object) -> object:
     return md_escape(value)
 
 
-def unique_slugs(names: Iterable[str]) -> dict[str, str]:
-    """A distinct anchor for each name, in order: 'a*b' and 'a-b' both slug to 'a-b', so the second gets 'a-b-2'."""
-    anchors: dict[str, str] = {}
-    taken: set[str] = set()
-    for name in names:
-        base = candidate = slug(name)
-        n = 1
-        while candidate in taken:
-            n += 1
-            candidate = f"{base}-{n}"
-        taken.add(candidate)
-        anchors[name] = candidate
-    return anchors
+#: A listing page's heading, by the key of LISTINGS; `{}` is what it lists ("P0, March 2025").
+HEADINGS = {
+    "severity": "Severity {}",
+    "timeline": "Incidents in {}",
+    "services": "Service {}",
+    "tags": "Tag {}",
+    "actions": "Open actions owned by {}",
+}
+
+
+def heading(kind: str, lineage: list[Listing]) -> str:
+    """ "Service checkout-api, March 2025": the names down to this listing, a year left out before its month."""
+    names = [listing.name for listing in lineage]
+    kept = [name for name, after in zip(names, [*names[1:], ""], strict=True) if not after.endswith(" " + name)]
+    return HEADINGS[kind].format(", ".join(kept))
+
+
+def by_month_of(incidents: Iterable[Incident]) -> list[tuple[Incident, list[Incident]]]:
+    """Incidents (newest first) grouped by month, in order: [(the month's first incident, its incidents)]."""
+    groups: dict[tuple[int, int], list[Incident]] = {}
+    for incident in incidents:
+        groups.setdefault((incident.date.year, incident.date.month), []).append(incident)
+    return [(members[0], members) for members in groups.values()]
+
+
+def month_anchor(date: dt.date) -> str:
+    """The anchor of a month on the timeline: y2025-03."""
+    return f"y{date.year}-{date.month:02d}"
 
 
 def minutes(value: int | None) -> str:
@@ -191,25 +221,45 @@ class Renderer:
     folder: str  # the post-mortem folder under docs_dir, e.g. "postmortems"
     as_of: dt.date
     env: Environment
-    anchors: dict[str, dict[str, str]]  # "severity" | "services" | "tags" | "owners" -> name -> anchor on its page
-    report: ActionReport  # the overdue report as of `as_of`
+    report: ActionReport  # the open actions as of `as_of`
+    listings: dict[str, dict[str, Listing]]  # LISTINGS key -> name (severity, year, service, tag, owner) -> its listing
     directory_urls: bool = True  # MkDocs' use_directory_urls: where a page lands, for links written as HTML
     metrics_since: dt.date | None = None  # the metrics page's first day (the `metrics_since` option)
+    _listed_in: dict[str, Listing] = field(default_factory=dict, repr=False)  # incident id -> its timeline page
 
     @classmethod
     def create(
-        cls, catalog: Catalog, folder: str, as_of: dt.date, directory_urls: bool = True, metrics_since: dt.date | None = None
+        cls,
+        catalog: Catalog,
+        folder: str,
+        as_of: dt.date,
+        directory_urls: bool = True,
+        metrics_since: dt.date | None = None,
+        page_rows: int | None = None,
     ) -> Renderer:
+        """`page_rows`: the most rows a generated list page holds (default: listings.PAGE_ROWS)."""
+        page_rows = listings_module.PAGE_ROWS if page_rows is None else page_rows
         env = _environment()
-        report = catalog.action_report(as_of)  # one computation for the overview, the report and the anchors
-        anchors = {
-            "severity": unique_slugs(s for s, _ in catalog.by_severity()),
-            "services": unique_slugs(s for s, _ in catalog.by_service()),
-            "tags": unique_slugs(t for t, _ in catalog.by_tag()),
-            # prefixed: an owner called "Totals" must not take the id of the page's own heading
-            "owners": {o: f"owner-{a}" for o, a in unique_slugs(o for o, _ in report.by_owner()).items()},
+        report = catalog.action_report(as_of)  # one computation for the overview, the open-actions pages and their links
+        groups: dict[str, list[tuple[str, list[Any]]]] = {
+            "severity": catalog.by_severity(),
+            "timeline": [(str(year), [i for _, month in months for i in month]) for year, months in catalog.by_month()],
+            "services": catalog.by_service(),
+            "tags": catalog.by_tag(),
+            "actions": report.by_owner(),  # an open action with no owner (on_invalid: warn) is listed under "no owner"
         }
-        return cls(catalog, folder, as_of, env, anchors, report, directory_urls, metrics_since)
+        listings: dict[str, dict[str, Listing]] = {}
+        for kind, named in groups.items():
+            files = file_names(name for name, _ in named)
+            stem = posixpath.join(folder, kind)
+            listings[kind] = {
+                name: split(f"{stem}/{files[name]}", name or "no owner", rows, LISTINGS[kind], page_rows) for name, rows in named
+            }
+        renderer = cls(catalog, folder, as_of, env, report, listings, directory_urls, metrics_since)
+        for listing in listings["timeline"].values():
+            for leaf in listing.leaves():
+                renderer._listed_in.update((i.id, leaf) for i in leaf.rows)
+        return renderer
 
     # --- links ------------------------------------------------------------
 
@@ -321,6 +371,51 @@ class Renderer:
     def badge(self, severity: str) -> Markup:
         return Markup(f'<span class="pm-badge pm-sev-{slug(severity)}">{md_escape(severity)}</span>')
 
+    def severity_counts(self, incidents: Iterable[Incident]) -> Markup:
+        """How many of `incidents` have each severity, most severe first, severities with none left out."""
+        counts: dict[str, int] = {}
+        for incident in incidents:
+            counts[incident.severity] = counts.get(incident.severity, 0) + 1
+        order = sorted(counts, key=lambda s: (self.catalog.severities.index(s) if s in self.catalog.severities else 99, s))
+        pairs = " ".join(f"<span>{self.badge(s)}&nbsp;{counts[s]}</span>" for s in order)  # kept together on a line
+        return Markup(f'<span class="pm-sevs">{pairs}</span>')
+
+    # --- the listings: a page per severity, year, service, tag and owner (see listings.py) ----------
+
+    def listing_link(self, page_uri: str, kind: str, name: str, text: str | Markup | None = None, anchor: str = "") -> Markup:
+        """A Markdown link to the page of one severity, year, service, tag or owner (a key of LISTINGS)."""
+        label = text if isinstance(text, Markup) else md_escape(name if text is None else text)
+        return Markup(f"[{label}]({self.href(page_uri, self.listings[kind][name].uri, anchor)})")
+
+    def timeline_link(self, page_uri: str, incident: Incident) -> Markup:
+        """A Markdown link to the month of the timeline that lists the incident."""
+        date = incident.date
+        leaf = self._listed_in[incident.id]
+        return Markup(f"[{calendar.month_name[date.month]} {date.year}]({self.href(page_uri, leaf.uri, month_anchor(date))})")
+
+    def listing_page(self, kind: str, listing: Listing, **extra: Any) -> str:
+        """One listing's page as Markdown: its rows, or links to the pages it is split into."""
+        context = self._context(listing.uri) | {
+            "kind": kind,
+            "listing": listing,
+            "summary_title": PAGES[f"{kind}.md"][1],
+            "month_anchor": month_anchor,
+            "listing_href": lambda target: self.html_href(listing.uri, target.uri),
+        }
+        context.update(extra)
+        return self.env.get_template("listing.md.j2").render(context)
+
+    def pages(self, title: str) -> dict[str, str]:
+        """Every generated page, src_uri -> Markdown: those of PAGES first (in its order), then every listing's.
+
+        `title` is the overview's heading (the plugin's nav_title)."""
+        out = {posixpath.join(self.folder, name): self.page(name, title=title) for name in PAGES}
+        for kind, named in self.listings.items():
+            for top in named.values():
+                for listing in top.pages():
+                    out[listing.uri] = self.listing_page(kind, listing)
+        return out
+
     # --- pages --------------------------------------------------------------
 
     def _context(self, page_uri: str) -> dict[str, Any]:
@@ -346,7 +441,22 @@ class Renderer:
             "state": self.state,
             "state_counts": self.state_counts,
             "anchor": lambda name: Markup(f" {{#{slug(str(name))}}}"),
-            "anchor_of": lambda kind, name: self.anchors[kind][name],
+            "listings": self.listings,
+            "listing_link": lambda kind, name, text=None, anchor="": self.listing_link(page_uri, kind, name, text, anchor),
+            "timeline_link": lambda incident: self.timeline_link(page_uri, incident),
+            "html_link": lambda listing, text: Markup(
+                f'<a href="{self.html_href(page_uri, listing.uri)}">{text if isinstance(text, Markup) else md_escape(text)}</a>'
+            ),
+            "severity_counts": self.severity_counts,
+            "month_anchor": month_anchor,
+            # Markup: a URL path (quoted by html_href), "#" and y2025-03, nothing to escape
+            "month_href": lambda incident: Markup(
+                f"{self.html_href(page_uri, self._listed_in[incident.id].uri)}#{month_anchor(incident.date)}"
+            ),
+            "index_link_to": lambda listing, text: Markup(f"[{md_escape(text)}]({self.href(page_uri, listing.uri)})"),
+            "heading": heading,
+            "by_month": by_month_of,
+            "plural": lambda n, word: f"{number(n)} {word}{'' if n == 1 else 's'}",
             "relation_words": RELATION_WORDS,
             "page_titles": {name: title for name, (_, title) in PAGES.items()},
             "due_soon_days": DUE_SOON_DAYS,
@@ -362,9 +472,7 @@ class Renderer:
         """One generated page (a key of PAGES) as Markdown."""
         template, _ = PAGES[name]
         page_uri = posixpath.join(self.folder, name)
-        context = self._context(page_uri) | {"page_title": PAGES[name][1]}
-        if name in ("actions.md", "index.md"):
-            context["report"] = self.report
+        context = self._context(page_uri) | {"page_title": PAGES[name][1], "report": self.report}
         if name == "metrics.md":
             context |= metrics_context(self.metrics())
         context.update(extra)

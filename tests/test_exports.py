@@ -198,8 +198,9 @@ def test_render_links_pages_in_html_where_the_site_puts_them(export_site, tmp_pa
     """The lists' title links are HTML, which no engine rewrites: they follow the site's use_directory_urls."""
     config = export_site.root / "mkdocs.yml"
     config.write_text("use_directory_urls: false\n" + config.read_text())
-    timeline = (render(export_site.root, tmp_path / "out", monkeypatch) / "timeline.md").read_text()
-    assert 'class="pm-title" href="a.html"' in timeline
+    out = render(export_site.root, tmp_path / "out", monkeypatch)
+    assert 'class="pm-title" href="../a.html"' in (out / "timeline" / "2025.md").read_text()  # the year's page
+    assert '<a href="timeline/2025.html">2025</a>' in (out / "timeline.md").read_text()
 
 
 # --- actions.csv -------------------------------------------------------------------------------
@@ -320,7 +321,7 @@ def test_two_actions_with_one_ticket_get_two_uids(site, tmp_path: Path, monkeypa
 
 
 def test_one_feed_per_owner_with_that_owners_open_actions(rendered: Path):
-    feeds = sorted(p.name for p in (rendered / "actions").iterdir())
+    feeds = sorted(p.name for p in (rendered / "actions").glob("*.ics"))  # next to each owner's page (<owner>.md)
     assert feeds == ["ann-lee.ics", "bob-roy.ics"]  # "Ann Lee" and "ann lee" are one owner; "@Bob Roy" and "Bob Roy" one slug
     ann = sorted(str(e["SUMMARY"]) for e in events((rendered / "actions" / "ann-lee.ics").read_bytes()))
     assert ann == ["Add capacity alerts (ann lee, INC-2025-0002)", "Bound the cache (Ann Lee, INC-2025-0001)"]
@@ -346,7 +347,8 @@ def test_the_build_writes_the_exports_and_links_them(export_site):
     for name in ("incidents.json", "actions.csv", "actions.ics", "actions/ann-lee.ics"):
         assert (built / name).is_file(), name
     actions = (built / "actions" / "index.html").read_text()
-    assert 'href="../actions.ics"' in actions and 'href="../actions.csv"' in actions and 'href="ann-lee.ics"' in actions
+    assert 'href="../actions.ics"' in actions and 'href="../actions.csv"' in actions
+    assert 'href="../ann-lee.ics"' in (built / "actions" / "ann-lee" / "index.html").read_text()  # on the owner's page
     assert 'href="incidents.json"' in (built / "index.html").read_text()
 
 

@@ -15,14 +15,16 @@ from typing import Any
 import pytest
 from playwright.sync_api import sync_playwright
 
-from mkdocs_postmortem.render import PAGES
+from mkdocs_postmortem.render import LISTINGS, PAGES
 
 from . import wide_site
 from .browser import CHROMIUM, CHROMIUM_ARGS, NEEDS_CHROMIUM
 from .browser import served as serve_folder
 
-#: The index pages this test holds to the layout rules (the action page has its own).
+#: The summary pages (in the nav) this test holds to the layout rules (the action pages and the metrics page have their own).
 INDEX_PAGES = [name.removesuffix(".md") for name in PAGES if name not in ("actions.md", "metrics.md")]
+#: A page of each listing kind (a severity, a year, a service, a tag): the lists of incidents.
+LISTING_PAGES = ["severity/p2", "timeline/2024", f"services/{wide_site.SERVICES[0]}", "tags/long-tag-name-0"]
 
 pytestmark = [
     pytest.mark.browser,
@@ -76,15 +78,32 @@ def _url(base_url: str, name: str) -> str:
     return base_url + "postmortems/" + ("" if name == "index" else name + "/")
 
 
+def _generated(out: Path) -> list[str]:
+    """Every generated page of the built site, as a name for _url: the summaries and every listing."""
+    names = ["index", *(n for n in INDEX_PAGES if n != "index")]
+    for kind in LISTINGS:
+        names += sorted(
+            p.parent.relative_to(out / "postmortems").as_posix() for p in (out / "postmortems" / kind).rglob("index.html")
+        )
+    return [n for n in names if n not in ("actions",) and not n.startswith("actions/")]
+
+
+def test_every_listing_kind_has_its_pages(served: tuple[str, Path]) -> None:
+    _, out = served
+    names = _generated(out)
+    assert set(LISTING_PAGES) <= set(names)
+    assert len([n for n in names if n.startswith("services/")]) == len(wide_site.SERVICES)
+
+
 @pytest.mark.parametrize("width", [1400, 390])
 def test_no_index_page_scrolls_sideways(browser_page: Any, served: tuple[str, Path], width: int) -> None:
     base_url, _ = served
     browser_page.set_viewport_size({"width": width, "height": 900})
     wide = {}
-    for name in [*INDEX_PAGES, "metrics"]:  # the metrics page's charts scroll inside their own box
+    for name in [*_generated(served[1]), "metrics"]:  # the metrics page's charts scroll inside their own box
         browser_page.goto(_url(base_url, name))
         browser_page.wait_for_load_state("load")
-        assert browser_page.locator(".pm-list tbody tr, .pm-timeline li, .pm-chart svg").count() > 0, name
+        assert browser_page.locator(".pm-list tbody tr, .pm-timeline li, .pm-groups li, .pm-chart svg").count() > 0, name
         overflow = browser_page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
         if overflow > 0:
             wide[name] = overflow
@@ -103,7 +122,9 @@ def test_the_title_comes_first_on_a_phone(browser_page: Any, served: tuple[str, 
 
 def test_one_link_per_row_the_title(served: tuple[str, Path]) -> None:
     _, out = served
-    html = (out / "postmortems" / "severity" / "index.html").read_text(encoding="utf-8")
+    html = "".join(
+        (out / "postmortems" / "severity" / s / "index.html").read_text(encoding="utf-8") for s in ("p0", "p1", "p2", "p3", "p4")
+    )
     rows = html.split("<tr data-pm-")[1:]
     assert len(rows) == wide_site.COUNT
     for row in rows:
@@ -115,7 +136,7 @@ def test_one_link_per_row_the_title(served: tuple[str, Path]) -> None:
 def test_a_title_leads_to_its_post_mortem(browser_page: Any, served: tuple[str, Path]) -> None:
     base_url, _ = served
     browser_page.set_viewport_size({"width": 1400, "height": 900})
-    for name in INDEX_PAGES:
+    for name in ["index", *LISTING_PAGES]:
         browser_page.goto(_url(base_url, name))
         link = browser_page.locator("a.pm-title").first
         title = link.inner_text()
@@ -131,25 +152,32 @@ def _visible(page: Any, selector: str, attribute: str) -> list[str]:
 
 
 def test_filtering_by_severity_and_year(browser_page: Any, served: tuple[str, Path]) -> None:
+    """On a service's page (a list across severities and years) and on a year's page (a list per month)."""
     base_url, _ = served
     errors: list[str] = []
     browser_page.on("pageerror", lambda exc: errors.append(str(exc)))
     browser_page.set_viewport_size({"width": 1400, "height": 900})
-    browser_page.goto(_url(base_url, "severity"))
-    assert len(_visible(browser_page, ".pm-list tbody tr", "data-pm-severity")) == wide_site.COUNT
+    service = wide_site.SERVICES[0]
+    browser_page.goto(_url(base_url, f"services/{service}"))
+    everyone = _visible(browser_page, ".pm-list tbody tr", "data-pm-severity")
+    assert len(everyone) == sum(service in wide_site.document(n)[1] for n in range(wide_site.COUNT))
     browser_page.select_option("select[name=pm-severity]", "P2")
     shown = _visible(browser_page, ".pm-list tbody tr", "data-pm-severity")
     assert shown and set(shown) == {"P2"}
-    assert browser_page.locator("h2#p0").is_hidden() and browser_page.locator("h2#p2").is_visible()
-    assert f"{len(shown)} of {wide_site.COUNT} shown" in browser_page.locator(".pm-count").inner_text()
-
-    browser_page.goto(_url(base_url, "timeline"))
+    assert f"{len(shown)} of {len(everyone)} shown" in browser_page.locator(".pm-count").inner_text()
+    browser_page.select_option("select[name=pm-severity]", "")
     browser_page.select_option("select[name=pm-year]", "2024")
-    assert set(_visible(browser_page, ".pm-timeline li", "data-pm-year")) == {"2024"}
-    assert browser_page.locator("h2#y2025").is_hidden() and browser_page.locator("h2#y2024").is_visible()
-    browser_page.select_option("select[name=pm-service]", wide_site.SERVICES[0])
+    assert set(_visible(browser_page, ".pm-list tbody tr", "data-pm-year")) == {"2024"}
+
+    browser_page.goto(_url(base_url, "timeline/2024"))
+    browser_page.select_option("select[name=pm-service]", service)
     services = _visible(browser_page, ".pm-timeline li", "data-pm-services")
-    assert services and all(wide_site.SERVICES[0] in s.split(",") for s in services)
+    assert services and all(service in s.split(",") for s in services)
+    # a month with none of the service's incidents hides its heading too
+    months = {d[:7] for d in _visible(browser_page, ".pm-timeline li", "data-pm-date")}
+    headings = browser_page.eval_on_selector_all("h2[id^=y2024-]", "hs => hs.map(h => [h.id, h.offsetParent !== null])")
+    assert headings and all(shown == (f"{h[1:]}" in months) for h, shown in headings), (headings, months)
+    assert not all(shown for _, shown in headings)
     # the mkdocs theme's own highlight.js comes from a CDN, answered empty here: not ours
     assert [e for e in errors if "hljs" not in e] == []
 

@@ -384,7 +384,7 @@ def test_the_page_shows_the_numbers_postmortem_stats_prints(site, monkeypatch):
     assert times["P0"][-1] == f"{minutes(resolve['median_minutes'])} · {minutes(resolve['p90_minutes'])} (2) †"
     assert f"**{stats['actions']['open']} open**" in page and f"**{stats['actions']['overdue']} overdue**" in page
     for name, count in stats["top_services"].items():
-        assert f"[{name}](services.md#{name}) | {count} |" in page
+        assert f"[{name}](services/{name}.md) | {count} |" in page  # the service's own page
 
 
 def test_stats_table_prints_counts_times_actions_and_services(site, monkeypatch):

@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 
 from mkdocs_postmortem.catalog import Catalog, build_catalog, resolve_as_of
+from mkdocs_postmortem.listings import file_names
 from mkdocs_postmortem.load import find_postmortems, load_file
-from mkdocs_postmortem.render import PAGES, Renderer, md_escape, safe_url, ticket_label, unique_slugs
+from mkdocs_postmortem.render import PAGES, Renderer, md_escape, safe_url, ticket_label
 
 from .conftest import FIXTURES
 
@@ -55,6 +56,22 @@ def test_generated_page_matches_its_golden_file(renderer: Renderer, name: str):
         golden.parent.mkdir(exist_ok=True)
         golden.write_text(page)
     assert page == golden.read_text()
+
+
+def test_every_listing_page_matches_its_golden_file(renderer: Renderer):
+    """The page of each severity, year, service, tag and owner: tests/fixtures/golden/<kind>/ (UPDATE_GOLDEN=1 rewrites)."""
+    pages = {uri.removeprefix("postmortems/"): text for uri, text in renderer.pages("Post-mortems").items()}
+    listed = {name: text for name, text in pages.items() if "/" in name}
+    kinds = sorted({name.split("/")[0] for name in listed})
+    assert kinds == ["actions", "services", "severity", "tags", "timeline"]
+    if os.environ.get("UPDATE_GOLDEN"):
+        for name, text in listed.items():
+            (GOLDEN / name).parent.mkdir(parents=True, exist_ok=True)
+            (GOLDEN / name).write_text(text)
+    on_disk = {p.relative_to(GOLDEN).as_posix() for kind in kinds for p in (GOLDEN / kind).rglob("*.md")}
+    assert sorted(on_disk) == sorted(listed)
+    for name, text in listed.items():
+        assert text == (GOLDEN / name).read_text(), name
 
 
 def test_severity_groups_follow_the_configured_order_newest_first(catalog: Catalog):
@@ -122,7 +139,9 @@ def test_a_column_no_action_fills_is_left_out(renderer: Renderer, catalog: Catal
     assert "<th>Ticket</th>" in renderer.footer(catalog.incidents["INC-2025-0001"])
 
 
-@pytest.mark.parametrize("page", ["footer", "index.md", "severity.md", "timeline.md", "services.md", "tags.md"])
+@pytest.mark.parametrize(
+    "page", ["footer", "index.md", "severity/p0.md", "timeline/2025.md", "services/payments.md", "tags/capacity.md"]
+)
 def test_a_row_naming_an_incident_links_to_it_once(renderer: Renderer, catalog: Catalog, page: str):
     """The title links; the id beside it is plain text (two links to one page in a row read as two places)."""
     if page == "footer":  # the related incidents, one <li> each
@@ -133,11 +152,11 @@ def test_a_row_naming_an_incident_links_to_it_once(renderer: Renderer, catalog: 
         assert all('<span class="pm-id">INC-' in line for line in rows)
         return
     # the index lists are HTML, one row (<tr> or <li>) per line
-    text = renderer.page(page, title="T")
+    text = renderer.pages("T")["postmortems/" + page]
     rows = [line for line in text.splitlines() if line.startswith(("<tr data-pm-", "<li data-pm-"))]
     assert rows
     assert [line.count("<a ") for line in rows] == [1] * len(rows)
-    if page != "timeline.md":  # the id is shown, as text
+    if page != "timeline/2025.md":  # the id is shown, as text
         assert all('<span class="pm-id">INC-' in line for line in rows)
 
 
@@ -146,7 +165,7 @@ def test_statuses_are_shown_in_words_on_the_incident_page_and_the_lists(renderer
     statuses = [row[-2] for row in footer_rows(footer)]
     assert "42 days overdue (in progress)" in statuses and "not started" in statuses
     assert "not-started" not in footer and "in-progress" not in footer
-    assert '<td class="pm-col-status">lessons shared</td>' in renderer.page("severity.md", title="T")
+    assert '<td class="pm-col-status">lessons shared</td>' in renderer.pages("T")["postmortems/severity/p3.md"]
 
 
 def test_derived_durations(catalog: Catalog):
@@ -227,14 +246,18 @@ def test_only_http_urls_become_ticket_links():
     assert ")" not in (safe_url("https://x.example/a)b") or "")
 
 
-def test_anchors_are_distinct_for_names_that_slug_alike():
-    assert unique_slugs(["支付", "认证", "a-b-c", "a*b|c", "", "?"]) == {
+def test_file_names_are_distinct_for_names_that_slug_alike_and_never_index():
+    assert file_names(["支付", "认证", "a-b-c", "a*b|c", "", "?", "index", "Index", "B", "b"]) == {
         "支付": "支付",
         "认证": "认证",
         "a-b-c": "a-b-c",
         "a*b|c": "a-b-c-2",
-        "": "x",
-        "?": "x-2",
+        "": "none",
+        "?": "none-2",
+        "index": "index-2",  # services/index.md would land where services.md does
+        "Index": "index-3",
+        "B": "b",
+        "b": "b-2",  # file systems that ignore case would make them one file
     }
 
 
@@ -256,7 +279,7 @@ def test_ticket_links_get_short_labels():
 def test_markdown_escaping_keeps_relative_path_links_working(renderer: Renderer, catalog: Catalog, tmp_path: Path):
     header = renderer.header(catalog.incidents["INC-2025-0001"])
     assert "[Post-mortems](index.md)" in header
-    assert "[checkout](services.md#checkout)" in header
+    assert "[checkout](services/checkout.md)" in header
 
 
 def test_page_meta_keeps_known_fields_safe_tags_a_plain_title_and_an_html_description():
@@ -307,9 +330,13 @@ def test_the_open_actions_page_groups_by_owner_most_pressing_owner_first(catalog
         ("Platform", ["due-soon"]),
     ]
     page = renderer.page("actions.md")
-    assert page.startswith("# Open actions\n")
-    assert "in progress" in page and "in-progress" not in page  # statuses in words
-    assert page.index("## Ann Lee") < page.index("## Bob Roy") < page.index("## Platform")
+    assert "\n# Open actions\n" in page
+    assert page.index(">Ann Lee</a>") < page.index(">Bob Roy</a>") < page.index(">Platform</a>")
+    assert '<a href="ann-lee/">Ann Lee</a> <span class="pm-group-count">3 open actions</span>' in page
+    owner = renderer.pages("T")["postmortems/actions/ann-lee.md"]
+    assert "in progress" in owner and "in-progress" not in owner  # statuses in words
+    states = [line.split("pm-state pm-")[1].split('"')[0] for line in owner.splitlines() if "pm-state" in line]
+    assert states == ["overdue", "due-soon", "later"]
 
 
 @pytest.mark.parametrize(
@@ -351,7 +378,7 @@ SHOWN = {
     "commander": "Jane Smith",
     "participants": "John Doe, Jane Smith",
     "services": "[spacetime-api]",
-    "tags": "[memory-leak](tags.md#memory-leak), [deployment]",
+    "tags": "[memory-leak](tags/memory-leak.md), [deployment]",
     "detection.source": "Monitoring:",
     "detection.method": "Prometheus alert API_DOWN",
     "timing.started": "started 14:29",

@@ -214,7 +214,7 @@ def test_mkdocs_serve_keeps_serving_shows_problems_and_follows_every_change(site
         # the next rebuild, from an edit elsewhere, must not serve the old content.
         (site.root / "docs" / "index.md").write_text("# Home, edited\n")
         wait_for(
-            lambda: "Checkout OUTAGE" in fetch(base + "postmortems/severity/"),
+            lambda: "Checkout OUTAGE" in fetch(base + "postmortems/timeline/2025/"),
             "a change keeping size and modification time reaches the indexes",
         )
 
