@@ -43,7 +43,8 @@ from mkdocs_postmortem.schema import effective_schema, make_validator
 SEED = 20251202
 AS_OF = "2026-11-29"
 SEVERITIES = ["P0", "P1", "P2", "P3", "P4"]
-STATUSES = ["draft", "in-review", "approved", "actions-tracked", "lessons-shared"]
+# no drafts: the plugin leaves them out of the site, and the floor must build the same pages
+STATUSES = ["in-review", "approved", "actions-tracked", "lessons-shared"]
 ACTION_STATUSES = ["not-started", "in-progress", "done", "done", "cancelled"]
 RELATIONS = ["related", "recurrence-of", "caused-by", "duplicate-of"]
 SERVICES = [
@@ -63,31 +64,14 @@ TAGS = [
 ]
 PEOPLE = ["Jane Smith", "John Doe", "Priya Raman", "Tom Becker", "Lena Fischer", "Marco Rossi", "Omar Haddad", "Aisha Bello"]
 OWNERS = ["DevOps", "Dev Team", "QA Team", "Platform Team", "Payments Team", "Search Team", "Security Team", *PEOPLE]
-WORDS = [
-    "the",
-    "service",
-    "cache",
-    "request",
-    "deploy",
-    "alert",
-    "latency",
-    "error",
-    "timeout",
-    "rollback",
-    "config",
-    "resolver",
-    "queue",
-    "customer",
-    "region",
-    "capacity",
-    "memory",
-    "disk",
-    "network",
-    "certificate",
-    "database",
-    "replica",
-    "shard",
-]
+# A vocabulary wide enough that the search index and the Markdown parser see text like a real report's.
+WORDS = """the a service cache request deploy alert latency error timeout rollback config resolver queue customer
+region capacity memory disk network certificate database replica shard load balancer upstream retry backoff pool
+connection thread worker scheduler pipeline release canary traffic dashboard pager runbook on-call engineer team
+storage index query lock transaction migration schema version dependency vendor provider endpoint gateway proxy
+limit quota burst throughput saturation failover primary secondary restart restore backup snapshot checkpoint
+latch heartbeat probe health check threshold metric trace log span spike drop peak baseline window hour minute
+after before during while because when then again slowly quickly every some most few many several all""".split()  # noqa: SIM905 - a text, not a list to edit
 
 PLUGIN_EVENTS = ("on_config", "on_files", "on_page_markdown", "on_page_content", "on_serve")
 
@@ -109,8 +93,13 @@ def _sentence(rng: random.Random, words: int = 12) -> str:
     return text[0].upper() + text[1:] + "."
 
 
+def _paragraph(rng: random.Random, sentences: int) -> str:
+    return " ".join(_sentence(rng, rng.randrange(9, 22)) for _ in range(sentences))
+
+
 def postmortem(rng: random.Random, number: int, earlier: list[str]) -> tuple[str, str]:
-    """One valid post-mortem with references to earlier ids; returns (id, text)."""
+    """One valid post-mortem, a full report of the classic template (~9.5 KB, like the example site's),
+    with references to earlier ids that its body mentions; returns (id, text)."""
     day = dt.date(2020, 1, 1) + dt.timedelta(days=number // 2)
     ident = f"INC-{day.year}-{number:04d}"
     start = dt.datetime(day.year, day.month, day.day, rng.randrange(24), rng.randrange(60), tzinfo=dt.timezone.utc)
@@ -121,7 +110,7 @@ def postmortem(rng: random.Random, number: int, earlier: list[str]) -> tuple[str
     refs = rng.sample(earlier[-200:], min(len(earlier), rng.choice([0, 1, 1, 2, 3])))
     ref_lines = [f"  - {{id: {r}, relation: {rng.choice(RELATIONS)}}}" if rng.random() < 0.5 else f"  - {r}" for r in refs]
     actions = []
-    for _ in range(rng.randrange(1, 6)):
+    for _ in range(rng.randrange(2, 8)):
         due = day + dt.timedelta(days=rng.randrange(0, 400))
         actions += [
             f"  - title: {_sentence(rng, 7)}",
@@ -129,11 +118,15 @@ def postmortem(rng: random.Random, number: int, earlier: list[str]) -> tuple[str
             f"    due: {due.isoformat()}",
             f"    priority: {rng.choice(SEVERITIES)}",
             f"    status: {rng.choice(ACTION_STATUSES)}",
+            f"    term: {rng.choice(['immediate', 'short', 'medium', 'long'])}",
+            f"    type: {rng.choice(['investigate', 'mitigate', 'repair', 'detect', 'prevent', 'process'])}",
             f"    ticket: {rng.choice(['OPS', 'PROJ', 'SEC'])}-{rng.randrange(1, 9999)}"
             if rng.random() < 0.7
             else f"    ticket: https://tracker.example/browse/OPS-{rng.randrange(1, 9999)}",
         ]
     mentions = " ".join(f"See {r}." for r in refs)
+    people = rng.sample(PEOPLE, 3)
+    review = day + dt.timedelta(days=rng.randrange(2, 10))
     front = [
         "---",
         f"id: {ident}",
@@ -142,47 +135,109 @@ def postmortem(rng: random.Random, number: int, earlier: list[str]) -> tuple[str
         f"severity: {rng.choice(SEVERITIES)}",
         f"status: {rng.choice(STATUSES)}",
         f"summary: >-\n  {_sentence(rng, 20)} {_sentence(rng, 15)}",
-        f"commander: {rng.choice(PEOPLE)}",
-        f"participants: [{', '.join(rng.sample(PEOPLE, 3))}]",
+        f"commander: {people[0]}",
+        f"participants: [{', '.join(people)}]",
         f"services: [{', '.join(rng.sample(SERVICES, rng.randrange(1, 3)))}]",
         f"tags: [{', '.join(rng.sample(TAGS, rng.randrange(1, 4)))}]",
         "detection:\n  source: monitoring\n  method: Prometheus alert",
         "timing:",
         *moments,
         "impact:",
-        "  type: degraded-performance",
+        f"  type: {rng.choice(['complete-outage', 'degraded-performance', 'feature-unavailable'])}",
         f"  users_affected: {rng.randrange(1, 100000)}",
+        f"  regions: [{', '.join(rng.sample(['eu-west', 'eu-central', 'us-east', 'us-west', 'ap-south'], 2))}]",
+        f"  requests_failed: {rng.randrange(0, 100000)}",
         f"  peak_error_rate: {rng.randrange(0, 101)}",
+        f"  revenue_usd: {rng.randrange(0, 50000)}",
+        f"  sla_breach: {rng.choice(['true', 'false'])}",
+        f"  customer_tickets: {rng.randrange(0, 80)}",
+        f"  reputation: {rng.choice(['none', 'minor', 'moderate', 'significant'])}",
+        "  data_loss: false",
         "root_cause:",
         f"  primary: {_sentence(rng, 9)}",
         f"  trigger: {_sentence(rng, 5)}",
+        "  contributing:",
+        *(f"    - {_sentence(rng, 7)}" for _ in range(rng.randrange(2, 5))),
         *(["references:", *ref_lines] if refs else []),
         "actions:",
         *actions,
+        "review:",
+        f"  date: {review.isoformat()}",
+        f"  attendees: [{', '.join(people[:2])}]",
+        "  sign_off:",
+        f"    - {{role: Incident Commander, name: {people[0]}, date: {review.isoformat()}}}",
+        f"follow_up: {(day + dt.timedelta(days=30)).isoformat()}",
         "---",
     ]
+    events = sorted((rng.randrange(24), rng.randrange(60)) for _ in range(rng.randrange(10, 15)))
     body = [
         "",
         "## Executive Summary",
         "",
-        f"{_sentence(rng, 30)} {_sentence(rng, 25)} {mentions}",
+        f"{_paragraph(rng, 3)} {mentions}",
+        "",
+        _paragraph(rng, 3),
         "",
         "## Timeline",
         "",
-        "| Time (UTC) | Event |",
-        "|------------|-------|",
-        *(
-            f"| {h:02d}:{m:02d} | {_sentence(rng, 6)} |"
-            for h, m in sorted((rng.randrange(24), rng.randrange(60)) for _ in range(6))
-        ),
+        "| Time (UTC) | Event | Actor |",
+        "|------------|-------|-------|",
+        *(f"| {h:02d}:{m:02d} | {_sentence(rng, rng.randrange(5, 12))} | {rng.choice(PEOPLE)} |" for h, m in events),
         "",
         "## Root Cause Analysis",
         "",
-        " ".join(_sentence(rng, 15) for _ in range(5)),
+        "### What Happened",
+        "",
+        _paragraph(rng, 5),
+        "",
+        "### Why It Happened",
+        "",
+        f"**Primary cause:** {_sentence(rng, 12)}",
+        "",
+        "**Contributing factors:**",
+        "",
+        *(f"{n}. {_sentence(rng, 14)}" for n in range(1, 5)),
+        "",
+        "### Why It Wasn't Caught Earlier",
+        "",
+        f"{_paragraph(rng, 3)} {mentions}",
+        "",
+        "## Impact",
+        "",
+        _paragraph(rng, 5),
+        "",
+        "## What Went Well",
+        "",
+        *(f"- {_sentence(rng, 12)}" for _ in range(4)),
+        "",
+        "## What Went Wrong",
+        "",
+        *(f"- {_sentence(rng, 14)}" for _ in range(3)),
+        "",
+        "## Prevention Measures",
+        "",
+        *(f"- **{w}:** {_sentence(rng, 14)}" for w in ("Testing", "Monitoring", "Process")),
         "",
         "## Lessons Learned",
         "",
-        *(f"- {_sentence(rng, 10)}" for _ in range(4)),
+        *(f"{n}. **{_sentence(rng, 5)}** {_sentence(rng, 12)}" for n in range(1, 6)),
+        "",
+        "## Supporting Data",
+        "",
+        "```",
+        *(
+            f"{h:02d}:{m:02d}:{rng.randrange(60):02d} [{rng.choice(['INFO', 'WARN', 'ERROR'])}] {_sentence(rng, 8)}"
+            for h, m in events[:6]
+        ),
+        "```",
+        "",
+        _paragraph(rng, 3),
+        "",
+        "## Communication",
+        "",
+        f"- **Internal:** {_sentence(rng, 10)}",
+        f"- **Status page:** {_sentence(rng, 10)}",
+        f"- **Customers:** {_sentence(rng, 10)}",
         "",
     ]
     return ident, "\n".join(front + body)
