@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import functools
 import posixpath
 import re
 from collections.abc import Iterable, Mapping
@@ -120,6 +121,33 @@ def page_url(src_uri: str, directory_urls: bool) -> str:
     if directory_urls and posixpath.basename(dest) == "index.html":
         dest = posixpath.dirname(dest) + "/" if posixpath.dirname(dest) else "./"
     return quote(dest)
+
+
+def relative_path(target: str, start: str) -> str:
+    """`target` relative to the folder `start`, both paths inside the site (src_uri or dest_uri,
+    normalised, "" for the top): `relative_path("pm/b/c.md", "pm/a") == "../b/c.md"`.
+
+    `posixpath.relpath` gives the same answer but makes both paths absolute first (two `getcwd`
+    system calls), and a site writes tens of thousands of links; the relation of two folders is
+    worked out once per pair (a site's links go between a handful of them) and the name appended.
+    """
+    if start == target or start.startswith(target + "/"):  # `start` is inside `target`: only `..` steps
+        return _relative_folder(target, start)
+    folder, name = target.rpartition("/")[::2]
+    up = _relative_folder(folder, start)
+    return name if up == "." else f"{up}/{name}" if name else up
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _relative_folder(target: str, start: str) -> str:
+    to = [part for part in target.split("/") if part not in ("", ".")]
+    at = [part for part in start.split("/") if part not in ("", ".")]
+    common = 0
+    for a, b in zip(to, at, strict=False):
+        if a != b:
+            break
+        common += 1
+    return "/".join([".."] * (len(at) - common) + to[common:]) or "."
 
 
 def format_path(path: FieldPath) -> str:

@@ -34,6 +34,7 @@ from .model import (
     Document,
     in_words,
     page_dest,
+    relative_path,
     slug,  # class names of severities and states
 )
 from .schema import CLOSED_STATUSES, is_identifier
@@ -264,7 +265,7 @@ class Renderer:
     # --- links ------------------------------------------------------------
 
     def href(self, page_uri: str, target_uri: str, anchor: str = "") -> str:
-        rel = posixpath.relpath(target_uri, posixpath.dirname(page_uri) or ".")
+        rel = relative_path(target_uri, posixpath.dirname(page_uri))
         return quote(rel) + (f"#{anchor}" if anchor else "")
 
     def link(self, page_uri: str, incident: Incident, text: str | None = None) -> Markup:
@@ -284,7 +285,7 @@ class Renderer:
     def html_href(self, page_uri: str, target_uri: str) -> str:
         """A link from one page to another in HTML, which MkDocs does not rewrite as it does Markdown links."""
         target = self.dest_uri(target_uri)
-        rel = posixpath.relpath(target, posixpath.dirname(self.dest_uri(page_uri)) or ".")
+        rel = relative_path(target, posixpath.dirname(self.dest_uri(page_uri)))
         if self.directory_urls and posixpath.basename(rel) == "index.html":
             rel = posixpath.dirname(rel) + "/" if posixpath.dirname(rel) else "./"
         return quote(rel)
