@@ -21,7 +21,9 @@ expression. Two users:
   markers sit where a link may go, and writes `[ID](path.md)` there in the source.
 
 Only real candidates cost Python time: one compiled regular expression of the site's ids (a trie,
-so hundreds of ids stay one fast scan) runs over each text node in C.
+so thousands of ids stay one fast scan) runs over each text node in C, after a cheaper scan for the
+ids alone (no word-boundary checks, so `re` can jump to their common prefix) has found one; the
+text of most nodes has none, and costs one C call.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from __future__ import annotations
 import posixpath
 import re
 import xml.etree.ElementTree as etree
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from urllib.parse import quote
@@ -37,9 +39,9 @@ from urllib.parse import quote
 import markdown
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
-from markdown.util import HTML_PLACEHOLDER_RE
+from markdown.util import HTML_PLACEHOLDER_RE, STX
 
-from .model import ID_CLASS
+from .model import ID_CLASS, relative_path
 
 #: Elements whose text is never a mention.
 SKIP_TAGS = frozenset({"a", "code", "pre", "kbd", "samp", "script", "style", "textarea"})
@@ -47,8 +49,18 @@ SKIP_TAGS = frozenset({"a", "code", "pre", "kbd", "samp", "script", "style", "te
 #: The class of a mention's link (styled by assets/postmortem.css like any link).
 CSS_CLASS = "pm-mention"
 
-#: A finder takes a text and yields (start, end, href) for each mention in it to link.
-Finder = Callable[[str], Iterator[tuple[int, int, str]]]
+
+@dataclass(frozen=True)
+class Finder:
+    """The mentions to link in a text: `find` returns (start, end, href) for each. It is called only
+    on text where a link may go and where `quick` (a test a mention cannot fail, run in C) finds
+    something: most text holds no id at all, and then the raw HTML around it need not be parsed."""
+
+    quick: re.Pattern[str]
+    find: Callable[[str], list[tuple[int, int, str]]]
+
+
+_NOTHING = re.compile(r"(?!)")
 
 _BEFORE = r"(?<![\w-])"
 _AFTER = r"(?![\w-])"
@@ -78,46 +90,45 @@ class MentionIndex:
     """The ids a site has and the post-mortem each lives in (id -> src_uri under docs_dir)."""
 
     targets: Mapping[str, str]
-    pattern: re.Pattern[str] | None
+    pattern: re.Pattern[str] | None  # a mention: a whole word that is an id
+    candidates: re.Pattern[str] | None  # an id anywhere, even inside a word: the quick test before `pattern`
 
     @classmethod
     def of(cls, targets: Mapping[str, str]) -> MentionIndex:
         ids = [i for i in targets if i]
-        pattern = re.compile(_BEFORE + "(?:" + _trie_pattern(ids) + ")" + _AFTER) if ids else None
-        return cls(dict(targets), pattern)
+        if not ids:
+            return cls(dict(targets), None, None)
+        trie = "(?:" + _trie_pattern(ids) + ")"
+        return cls(dict(targets), re.compile(_BEFORE + trie + _AFTER), re.compile(trie))
 
     def href(self, ident: str, page_uri: str, own: str | None) -> str | None:
         """Where a mention of `ident` on the page `page_uri` (whose own id is `own`) links to, or None: stays text."""
         target = self.targets.get(ident)
         if target is None or ident == own:
             return None
-        return quote(posixpath.relpath(target, posixpath.dirname(page_uri) or "."))
+        return quote(relative_path(target, posixpath.dirname(page_uri)))
 
     def finder(self, page_uri: str, own: str | None) -> Finder:
         """The mentions to link on one page."""
         pattern = self.pattern
 
-        def find(text: str) -> Iterator[tuple[int, int, str]]:
-            if pattern is None:
-                return
-            for match in pattern.finditer(text):
+        def find(text: str) -> list[tuple[int, int, str]]:
+            found = []
+            for match in pattern.finditer(text) if pattern is not None else ():
                 href = self.href(match.group(), page_uri, own)
                 if href is not None:
-                    yield match.start(), match.end(), href
+                    found.append((match.start(), match.end(), href))
+            return found
 
-        return find
+        return Finder(self.candidates or _NOTHING, find)
 
 
-class _RawHtml(HTMLParser):
+class _OpenTags(HTMLParser):
     """The elements opened by raw inline HTML whose text is never a mention and are still open."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=False)
         self.open: list[str] = []
-
-    @property
-    def depth(self) -> int:
-        return len(self.open)
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in SKIP_TAGS or ID_CLASS in (dict(attrs).get("class") or "").split():
@@ -126,6 +137,29 @@ class _RawHtml(HTMLParser):
     def handle_endtag(self, tag: str) -> None:
         if self.open and (tag == self.open[-1] or tag in SKIP_TAGS):
             self.open.pop()
+
+
+class _RawHtml:
+    """The raw HTML met so far in a block, in order; parsed only when a mention's fate depends on it
+    (most raw HTML, such as a page's card, has no mention after it in its block: it is never parsed)."""
+
+    def __init__(self) -> None:
+        self.pending: list[str] = []
+        self.parser: _OpenTags | None = None
+
+    def add(self, html: str) -> None:
+        self.pending.append(html)
+
+    @property
+    def depth(self) -> int:
+        """How many elements whose text is never a mention are open here."""
+        if self.pending:
+            if self.parser is None:
+                self.parser = _OpenTags()
+            for html in self.pending:
+                self.parser.feed(html)
+            self.pending.clear()
+        return len(self.parser.open) if self.parser is not None else 0
 
 
 class MentionTreeprocessor(Treeprocessor):
@@ -152,24 +186,34 @@ class MentionTreeprocessor(Treeprocessor):
             self._walk(child, skip, find, raw)
             if child.tail:
                 child.tail, links = self._split(child.tail, skip, find, raw)
-                at = list(element).index(child) + 1
-                for offset, link in enumerate(links):
-                    element.insert(at + offset, link)
+                if links:
+                    at = list(element).index(child) + 1
+                    for offset, link in enumerate(links):
+                        element.insert(at + offset, link)
 
     def _split(self, text: str, skip: bool, find: Finder, raw: _RawHtml) -> tuple[str, list[etree.Element]]:
         """The text before the first mention, and a link (with the text after it as its tail) per mention."""
+        # The cheap test first: most text holds no id at all, and then raw HTML's open tags do not matter.
+        if STX not in text:  # no raw HTML in it (most text)
+            if skip or find.quick.search(text) is None or raw.depth:
+                return text, []
+            return self._links(text, find.find(text))
         found: list[tuple[int, int, str]] = []
         stash = self.md.htmlStash.rawHtmlBlocks
         position = 0
         for placeholder in [*HTML_PLACEHOLDER_RE.finditer(text), None]:
             end = placeholder.start() if placeholder else len(text)
-            if not skip and not raw.depth and position < end:
-                found.extend((position + s, position + e, href) for s, e, href in find(text[position:end]))
+            if not skip and find.quick.search(text, position, end) is not None and not raw.depth:
+                found.extend((position + s, position + e, href) for s, e, href in find.find(text[position:end]))
             if placeholder:
                 index = int(placeholder.group(1))
                 html = stash[index] if index < len(stash) else ""
-                raw.feed(html if isinstance(html, str) else "")
+                raw.add(html if isinstance(html, str) else "")
                 position = placeholder.end()
+        return self._links(text, found)
+
+    @staticmethod
+    def _links(text: str, found: list[tuple[int, int, str]]) -> tuple[str, list[etree.Element]]:
         links = []
         for n, (start, end, href) in enumerate(found):
             link = etree.Element("a", {"class": CSS_CLASS, "href": href})
@@ -222,12 +266,12 @@ def link_in_markdown(text: str, index: MentionIndex, page_uri: str, own: str | N
     marker = re.compile(_BEFORE + re.escape(prefix) + r"(\d+)Z" + _AFTER)
     linkable: set[int] = set()
 
-    def report(chunk: str) -> Iterator[tuple[int, int, str]]:
+    def report(chunk: str) -> list[tuple[int, int, str]]:
         linkable.update(int(m.group(1)) for m in marker.finditer(chunk))
-        yield from ()  # nothing changes in this parse: it only says where links may go
+        return []  # nothing changes in this parse: it only says where links may go
 
     extension = MentionsExtension()
-    extension.finder = report
+    extension.finder = Finder(re.compile(re.escape(prefix)), report)
     markdown.Markdown(extensions=[*RENDER_EXTENSIONS, extension]).convert(
         _substitute(text, candidates, lambda n, _: f"{prefix}{n}Z")
     )
