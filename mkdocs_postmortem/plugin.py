@@ -238,7 +238,8 @@ class PostmortemPlugin(BasePlugin[PostmortemConfig]):
             return markdown
         # Every post-mortem page, valid or not (on_invalid: warn publishes invalid ones), hands the
         # theme and other plugins the same safe meta: see render.page_meta.
-        page.meta = page_meta(strip_private(page.meta, self.settings.private_fields), self.schema)
+        private = self.settings.private_fields  # a deep copy only when there is something to strip: page_meta copies
+        page.meta = page_meta(strip_private(page.meta, private) if private else page.meta, self.schema)
         incident = self._by_uri.get(page.file.src_uri)
         if incident is None or self.renderer is None:
             return invalid_body(doc)
