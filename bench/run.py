@@ -264,6 +264,61 @@ def targets(results: dict[int, dict[str, Measured]]) -> list[str]:
     return lines
 
 
+# --- the performance page's tables, from one or more --json files -----------------------------
+
+
+def load_runs(paths: list[Path]) -> tuple[list[dict[str, str]], dict[int, dict[str, Measured]]]:
+    """The machines and the builds of several runs' --json files (a size measured twice: the later file's)."""
+    machines, builds = [], {}
+    for path in paths:
+        data = json.loads(path.read_text())
+        machines.append(data["machine"])
+        for n, variants in data["builds"].items():
+            builds[int(n)] = {k: Measured([Run(**r) for r in runs]) for k, runs in variants.items()}
+    return machines, dict(sorted(builds.items()))
+
+
+def markdown_tables(builds: dict[int, dict[str, Measured]]) -> list[str]:
+    """Markdown tables of the figures (seconds of CPU time, then of wall time; peak memory in MiB)."""
+
+    def cell(measured: dict[str, Measured], name: str, what: str) -> str:
+        return f"{getattr(measured[name], what):.1f} s" if name in measured else "–"
+
+    def times(measured: dict[str, Measured], name: str, what: str) -> str:
+        if name not in measured:
+            return "–"
+        return f"{getattr(measured[name], what) / getattr(measured['plugin'], what):.1f}x"
+
+    lines = [
+        "| N | plugin | floor | plugin / floor | default nav | blog | default nav / plugin | blog / plugin |"
+        " peak memory: plugin, floor | memory: plugin / floor |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for n, m in builds.items():
+        plugin, floor = m["plugin"], m["floor"]
+        lines.append(
+            f"| {n:,} | {plugin.cpu:.1f} s | {floor.cpu:.1f} s | **{plugin.cpu / floor.cpu:.2f}x** "
+            f"| {cell(m, 'default nav', 'cpu')} "
+            f"| {cell(m, 'blog', 'cpu')} | {times(m, 'default nav', 'cpu')} | {times(m, 'blog', 'cpu')} "
+            f"| {plugin.rss:.0f} MiB, {floor.rss:.0f} MiB | **{plugin.rss / floor.rss:.2f}x** |"
+        )
+    lines += [
+        "",
+        "Wall time of the same builds (minimum of the runs; spread = slowest / fastest run of the plugin site):",
+        "",
+        "| N | plugin | floor | plugin / floor | default nav | blog | runs | spread |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for n, m in builds.items():
+        plugin, floor = m["plugin"], m["floor"]
+        lines.append(
+            f"| {n:,} | {plugin.wall:.1f} s | {floor.wall:.1f} s | {plugin.wall / floor.wall:.2f}x "
+            f"| {cell(m, 'default nav', 'wall')} "
+            f"| {cell(m, 'blog', 'wall')} | {len(plugin.runs)} | {plugin.spread():.2f} |"
+        )
+    return lines
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
@@ -277,7 +332,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=SEED, help="random seed of the synthetic sites")
     parser.add_argument("--json", type=Path, help="also write every run's figures to this file")
     parser.add_argument("--quiet", action="store_true", help="print only the summary, not each build as it ends")
+    parser.add_argument(
+        "--table", type=Path, nargs="+", metavar="JSON", help="print the Markdown tables of --json files, and stop"
+    )
     args = parser.parse_args(argv)
+    if args.table:
+        machines, builds = load_runs(args.table)
+        for about in machines:
+            print(", ".join(f"{k}: {v}" for k, v in about.items()))
+        print("\n".join(["", *markdown_tables(builds)]))
+        return 0
     try:
         sizes = sorted({int(s) for s in args.n.split(",")})
     except ValueError:
@@ -314,7 +378,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         data = {
             "machine": about,
-            "results": {n: {k: [asdict(r) for r in m.runs] for k, m in v.items()} for n, v in results.items()},
+            "builds": {n: {k: [asdict(r) for r in m.runs] for k, m in v.items()} for n, v in results.items()},
         }
         args.json.write_text(json.dumps(data, indent=2) + "\n")
     return 1 if any(v.startswith("MISSED") for v in verdicts) else 0
