@@ -38,6 +38,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -172,18 +173,19 @@ def mkdocs_build(config: Path, out: Path) -> Run:
     return run
 
 
-def build_all(configs: dict[str, Path], out: Path, repeat: int, log: bool) -> dict[str, Measured]:
+def build_all(
+    configs: dict[str, Path], out: Path, repeat: int, log: bool, results: dict[str, Measured], built: Callable[[], None]
+) -> None:
     """Every variant `repeat` times, interleaved, each round starting one variant later (no variant
-    always runs first, on a cold cache, or right after the heaviest one)."""
+    always runs first, on a cold cache, or right after the heaviest one); `built` after each build."""
     names = list(configs)
-    results = {name: Measured() for name in names}
     for round_ in range(repeat):
         for name in names[round_ % len(names) :] + names[: round_ % len(names)]:
             run = mkdocs_build(configs[name], out)
-            results[name].runs.append(run)
+            results.setdefault(name, Measured()).runs.append(run)
+            built()
             if log:
                 print(f"    {name:12s} {run.wall:7.2f} s wall {run.cpu:7.2f} s CPU {run.rss:6.0f} MiB", flush=True)
-    return results
 
 
 # --- the machine -----------------------------------------------------------------------------
@@ -360,13 +362,21 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'report as of:':20s}{AS_OF} (the plugin's as_of)")
     started = time.perf_counter()
     results: dict[int, dict[str, Measured]] = {}
+
+    def save() -> None:
+        """The --json file as it stands: written after every build, so an interrupted run keeps what it measured."""
+        if args.json:
+            builds = {n: {k: [asdict(r) for r in m.runs] for k, m in v.items()} for n, v in results.items()}
+            args.json.write_text(json.dumps({"machine": about, "builds": builds}, indent=2) + "\n")
+
     with tempfile.TemporaryDirectory(prefix="pm-bench-") as tmp:
         for n in sizes:
             root = Path(tmp) / str(n)
             configs = {k: v for k, v in make_sites(root, n, args.seed).items() if k in only}
             repeat = args.repeat if n <= COMPARED_UP_TO else args.repeat_large
             print(f"\nN = {n:,}: building {', '.join(configs)}, {repeat} time(s) each, interleaved", flush=True)
-            results[n] = build_all(configs, Path(tmp) / "out", repeat, not args.quiet)
+            results[n] = {}
+            build_all(configs, Path(tmp) / "out", repeat, not args.quiet, results[n], save)
             shutil.rmtree(root)
     print("\n".join(report(results)))
     verdicts = targets(results)
@@ -375,12 +385,6 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"\nload average at the end: {' '.join(f'{x:.1f}' for x in os.getloadavg())}; took {time.perf_counter() - started:.0f} s"
     )
-    if args.json:
-        data = {
-            "machine": about,
-            "builds": {n: {k: [asdict(r) for r in m.runs] for k, m in v.items()} for n, v in results.items()},
-        }
-        args.json.write_text(json.dumps(data, indent=2) + "\n")
     return 1 if any(v.startswith("MISSED") for v in verdicts) else 0
 
 
