@@ -4,11 +4,15 @@ A link pasted into a chat or a ticket survives a renamed file: every published i
 small page at its id that sends the reader on (a `<meta http-equiv="refresh">`, a canonical link
 for search engines, and a visible link for a browser that does not follow the refresh). It is a
 static file, not a Markdown page: never in the nav, the search index or the sitemap.
+
+One home for both outputs: `address_pages` decides every page and collision; the plugin adds them
+to MkDocs' files (`add_addresses`), `postmortem render` writes them beside the Markdown it writes.
 """
 
 from __future__ import annotations
 
 import posixpath
+from collections.abc import Mapping
 from html import escape
 from urllib.parse import urljoin
 
@@ -48,27 +52,45 @@ def redirect_page(ident: str, title: str, href: str, canonical: str) -> str:
     )
 
 
-def add_addresses(catalog: Catalog, folder: str, files: Files, config: MkDocsConfig) -> list[str]:
-    """Add each incident's address page to `files`; returns the collisions, in words, for the log.
+def address_pages(
+    catalog: Catalog, folder: str, urls: Mapping[str, str], taken: Mapping[str, str], site_url: str | None = None
+) -> tuple[dict[str, str], list[str]]:
+    """Each incident's address page (uri -> HTML) and the collisions, in words, for the log.
 
-    An address that a real file already takes (compared without case: macOS and Windows file
-    systems ignore it) is left to that file and reported; a page already at its address needs none.
+    `urls`: src_uri of each incident page that is published -> its URL in the site (`postmortems/inc-42/`).
+    `taken`: every path a file of the site already takes, source or built, compared without case (macOS
+    and Windows file systems ignore it) -> that file's src_uri. An address another file takes is left
+    to that file and reported; a page already at its address needs none.
     """
-    taken = {f.dest_uri.casefold(): f for f in files}
-    taken.update({f.src_uri.casefold(): f for f in files})
+    pages: dict[str, str] = {}
     collisions = []
     for incident in catalog.incidents.values():
-        page = files.get_file_from_path(incident.src_uri)
-        if page is None:
+        url = urls.get(incident.src_uri)
+        if url is None:
             continue
         uri = address_uri(folder, incident.id)
         other = taken.get(uri.casefold())
-        if other is page:
+        if other == incident.src_uri:
             continue
         if other is not None:
-            collisions.append(f"{other.src_uri} takes the address {address_url(folder, incident.id)} of {incident.id}; rename it")
+            collisions.append(f"{other} takes the address {address_url(folder, incident.id)} of {incident.id}; rename it")
             continue
-        href = posixpath.relpath(page.url or ".", posixpath.dirname(uri)) + ("/" if page.url.endswith("/") else "")
-        canonical = urljoin(config.site_url, page.url) if config.site_url else href
-        files.append(File.generated(config, uri, content=redirect_page(incident.id, incident.title, href, canonical)))
+        href = posixpath.relpath(url or ".", posixpath.dirname(uri)) + ("/" if url.endswith("/") else "")
+        canonical = urljoin(site_url, url) if site_url else href
+        pages[uri] = redirect_page(incident.id, incident.title, href, canonical)
+    return pages, collisions
+
+
+def add_addresses(catalog: Catalog, folder: str, files: Files, config: MkDocsConfig) -> list[str]:
+    """Add each incident's address page to MkDocs' `files`; returns the collisions (see `address_pages`)."""
+    taken = {f.dest_uri.casefold(): f.src_uri for f in files}
+    taken.update({f.src_uri.casefold(): f.src_uri for f in files})
+    urls = {}
+    for incident in catalog.incidents.values():
+        page = files.get_file_from_path(incident.src_uri)
+        if page is not None:
+            urls[incident.src_uri] = page.url
+    pages, collisions = address_pages(catalog, folder, urls, taken, config.site_url)
+    for uri, content in pages.items():
+        files.append(File.generated(config, uri, content=content))
     return collisions

@@ -13,6 +13,7 @@ import click
 from jsonschema import Draft202012Validator
 
 from . import __version__, assets, pipeline
+from .addresses import address_pages
 from .catalog import ACTION_STATES, resolve_as_of
 from .load import MARKDOWN_EXTENSIONS, find_postmortems, is_markdown, is_postmortem_name, load_file, scan_folder
 from .mentions import MentionIndex, link_in_markdown
@@ -371,6 +372,13 @@ def render(out_dir: Path, as_of: dt.datetime | None, config_file: Path | None) -
     files: dict[str, bytes] = {uri: text.encode("utf-8") for uri, text in pages.items()}
     files |= {asset.uri: asset.source.read_bytes() for asset in assets.ASSETS}
     files |= exports(Published(catalog, result.as_of, folder, site.directory_urls, site.site_url))
+    # postmortems/<ID>/ leads to each incident's page, as in the plugin's build (addresses.py)
+    taken = {renderer.dest_uri(uri).casefold() if uri.endswith(".md") else uri.casefold(): uri for uri in files}
+    urls = {i.src_uri: renderer.page_url(i.src_uri) for i in catalog.incidents.values()}
+    addresses, collisions = address_pages(catalog, folder, urls, taken, site.site_url)
+    files |= {uri: html.encode("utf-8") for uri, html in addresses.items()}
+    for collision in collisions:
+        click.echo(f"warning: {collision}", err=True)
     for uri, content in files.items():
         target = out_dir / uri
         target.parent.mkdir(parents=True, exist_ok=True)

@@ -269,10 +269,11 @@ class Renderer:
         return quote(rel) + (f"#{anchor}" if anchor else "")
 
     def link(self, page_uri: str, incident: Incident, text: str | None = None) -> Markup:
-        """A link to an incident: its id (kept on one line) or the given text."""
+        """A link to an incident: its id (kept on one line) or the given text; a draft says so (see title_link)."""
+        label = f" {DRAFT_LABEL}" if incident.is_draft else ""
         if text is None:
-            return Markup(f"[{md_escape(incident.id)}]({self.href(page_uri, incident.src_uri)}){{: .pm-id }}")
-        return Markup(f"[{md_escape(text)}]({self.href(page_uri, incident.src_uri)})")
+            return Markup(f"[{md_escape(incident.id)}]({self.href(page_uri, incident.src_uri)}){{: .pm-id }}{label}")
+        return Markup(f"[{md_escape(text)}]({self.href(page_uri, incident.src_uri)}){label}")
 
     def plain_id(self, incident: Incident | UnpublishedReference) -> Markup:
         """An incident's id as text kept on one line, for rows whose title already links to the page."""
@@ -281,6 +282,13 @@ class Renderer:
     def dest_uri(self, src_uri: str) -> str:
         """Where MkDocs writes a page: `model.page_dest` with this site's `use_directory_urls`."""
         return page_dest(src_uri, self.directory_urls)
+
+    def page_url(self, src_uri: str) -> str:
+        """A page's URL in the site, as MkDocs gives it (`File.url`): `postmortems/inc-1/` or `postmortems/inc-1.html`."""
+        dest = self.dest_uri(src_uri)
+        if self.directory_urls and posixpath.basename(dest) == "index.html":
+            return posixpath.dirname(dest) + "/" if posixpath.dirname(dest) else "./"
+        return dest
 
     def html_href(self, page_uri: str, target_uri: str) -> str:
         """A link from one page to another in HTML, which MkDocs does not rewrite as it does Markdown links."""
@@ -383,6 +391,10 @@ class Renderer:
 
     # --- the listings: a page per severity, year, service, tag and owner (see listings.py) ----------
 
+    def html_listing_link(self, page_uri: str, kind: str, name: str) -> Markup:
+        """`listing_link` as HTML, for the card (MkDocs does not parse Markdown inside it)."""
+        return Markup(f'<a href="{self.html_href(page_uri, self.listings[kind][name].uri)}">{md_escape(name)}</a>')
+
     def listing_link(self, page_uri: str, kind: str, name: str, text: str | Markup | None = None, anchor: str = "") -> Markup:
         """A Markdown link to the page of one severity, year, service, tag or owner (a key of LISTINGS)."""
         label = text if isinstance(text, Markup) else md_escape(name if text is None else text)
@@ -444,6 +456,7 @@ class Renderer:
             "anchor": lambda name: Markup(f" {{#{slug(str(name))}}}"),
             "listings": self.listings,
             "listing_link": lambda kind, name, text=None, anchor="": self.listing_link(page_uri, kind, name, text, anchor),
+            "html_listing_link": lambda kind, name: self.html_listing_link(page_uri, kind, name),
             "timeline_link": lambda incident: self.timeline_link(page_uri, incident),
             "html_link": lambda listing, text: Markup(
                 f'<a href="{self.html_href(page_uri, listing.uri)}">{text if isinstance(text, Markup) else md_escape(text)}</a>'

@@ -358,6 +358,18 @@ def test_an_incidents_address_leads_to_its_page_whatever_the_file_is_called(tmp_
     assert "INC-2025-0001/" not in (site / "search" / "search_index.json").read_text()
 
 
+def test_render_writes_the_same_address_pages_as_the_build(tmp_path: Path, monkeypatch):
+    """`postmortem render OUT` (for engines without the plugin) writes postmortems/<ID>/ too, from the same code."""
+    root = write_site(tmp_path, "", {"renamed-file.md": postmortem(title="Checkout <outage>"), "b.md": draft()})
+    monkeypatch.chdir(root)
+    result = CliRunner().invoke(main, ["render", "out"])
+    assert result.exit_code == 0, result.output
+    written = root / "out" / "postmortems" / "INC-2025-0001" / "index.html"
+    assert written.read_text() == (built(root) / "postmortems" / "INC-2025-0001" / "index.html").read_text()
+    assert '<meta http-equiv="refresh" content="0; url=../renamed-file/">' in written.read_text()
+    assert not (root / "out" / "postmortems" / "INC-2025-0002").exists()  # a draft left out has no address
+
+
 def test_a_real_file_at_an_address_is_kept_and_the_collision_reported(tmp_path: Path):
     root = write_site(tmp_path, "", {"renamed-file.md": postmortem()})
     (root / "docs" / "postmortems" / "inc-2025-0001").mkdir()
