@@ -521,7 +521,9 @@ class Renderer:
 
 def metrics_context(m: Metrics) -> dict[str, Any]:
     """What the metrics page's template reads: the figures, the charts (inline SVG) and a few sums."""
-    from .charts import backlog_chart, incidents_chart, times_chart  # pygal: loaded only for this page
+    # imported here: pygal takes a few tenths of a second to import, which every command that renders
+    # nothing (`postmortem validate` in a pre-commit hook) would otherwise pay
+    from .charts import backlog_chart, incidents_chart, times_chart
 
     timed = [s for s in m.severities if any(m.times[measure][s].n for measure in MEASURES)]
     has_times = bool(timed)
