@@ -46,9 +46,9 @@ def _style(colours: Sequence[str]) -> Style:
         foreground_subtle=_FG_SUBTLE,
         colors=tuple(colours),
         font_family="inherit",
-        label_font_size=13,
-        major_label_font_size=13,
-        legend_font_size=14,
+        label_font_size=15,
+        major_label_font_size=15,
+        legend_font_size=15,
         title_font_size=16,
         opacity="1",
         opacity_hover="1",
@@ -61,7 +61,8 @@ def _config(ident: str, colours: Sequence[str]) -> dict[str, Any]:
         "style": _style(colours),
         "js": (),  # pygal's default links its tooltip script from a CDN
         "disable_xml_declaration": True,  # inline in HTML
-        "width": 720,
+        # small enough that the labels stay legible when a phone shrinks the chart to its column
+        "width": 600,
         "height": 340,
         "legend_at_bottom": True,
         "legend_box_size": 14,
@@ -69,11 +70,13 @@ def _config(ident: str, colours: Sequence[str]) -> dict[str, Any]:
         "show_x_guides": False,
         "print_values": False,
         "margin": 12,
+        "margin_right": 32,  # room for the last x label, centred on the last bar or point
         # pygal's own CSS draws guides black (unreadable on a dark page): the theme's subtle colour instead
         "css": (
             "file://style.css",
             "file://graph.css",
-            f"inline:#chart-{ident} .axis .guide.line{{stroke:{_FG_SUBTLE};stroke-dasharray:none}}",
+            f"inline:#chart-{ident} .axis .guide.line,#chart-{ident} .axis .major.guide.line"
+            f"{{stroke:{_FG_SUBTLE};stroke-dasharray:none}}",
         ),
     }
 
@@ -133,8 +136,8 @@ _MINUTE_STEPS = (1, 2, 5, 10, 15, 30, 60, 120, 180, 240, 360, 720, 1440, 2880, 7
 
 def _x_labels(chart: Any, labels: Sequence[str]) -> None:
     chart.x_labels = list(labels)
-    if len(labels) > 12:  # a label every few periods, so they never overlap
-        chart.x_labels_major_every = -(-len(labels) // 8)
+    if len(labels) > 8:  # a label every few periods, so they never overlap
+        chart.x_labels_major_every = -(-len(labels) // 6)
         chart.show_minor_x_labels = False
         chart.truncate_label = -1
 

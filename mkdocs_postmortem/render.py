@@ -535,9 +535,12 @@ class Renderer:
 
 def metrics_context(m: Metrics) -> dict[str, Any]:
     """What the metrics page's template reads: the figures, the charts (inline SVG) and a few sums."""
-    from .charts import backlog_chart, incidents_chart, times_chart  # pygal: loaded only for this page
+    # imported here: pygal takes a few tenths of a second to import, which every command that renders
+    # nothing (`postmortem validate` in a pre-commit hook) would otherwise pay
+    from .charts import backlog_chart, incidents_chart, times_chart
 
-    has_times = any(f.n for by in m.times.values() for f in by.values())
+    timed = [s for s in m.severities if any(m.times[measure][s].n for measure in MEASURES)]
+    has_times = bool(timed)
     return {
         "m": m,
         "measures": MEASURES,
@@ -550,6 +553,8 @@ def metrics_context(m: Metrics) -> dict[str, Any]:
         ),
         "any_few": any(f.few for by in m.times.values() for f in by.values()),
         "has_times": has_times,
+        "timed_severities": timed,
+        "untimed_severities": [s for s in m.severities if s not in timed],
         "period_totals": [sum(m.counts[s][i] for s in m.severities) for i in range(len(m.periods))],
         "on_time_percent": round(100 * m.on_time_share) if m.on_time_share is not None else None,
         "charts": {  # SVG drawn from numbers and the site's severities, escaped by the XML writer
