@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import hashlib
 import io
 import json
@@ -232,6 +233,11 @@ class Published:
         """The page's full URL when site_url is set; else the URL relative to the site's root."""
         return urljoin(self.site_url, self.url(incident)) if self.site_url else self.url(incident)
 
+    @functools.cached_property
+    def calendar_entries(self) -> dict[int, bytes]:
+        """Every open action's calendar entry (see `calendar_entries`), made once for all the feeds."""
+        return calendar_entries(self)
+
 
 @dataclass(frozen=True)
 class Export:
@@ -353,6 +359,12 @@ def _event(action: Action, published: Published, stamp: dt.datetime) -> icalenda
 
 
 def _calendar(actions: Iterable[Action], published: Published, name: str) -> bytes:
+    """A calendar of the open actions among `actions`, soonest due first.
+
+    Each entry is serialised once per build (`Published.calendar_entries`: the feed and the owners'
+    feeds share them) and joined inside the calendar, as icalendar writes subcomponents: at 5,000
+    incidents, one big component tree took twice as long per incident as at 500.
+    """
     calendar = icalendar.Calendar()
     calendar.add("prodid", _PRODID)
     calendar.add("version", "2.0")
@@ -361,11 +373,21 @@ def _calendar(actions: Iterable[Action], published: Published, name: str) -> byt
     calendar.add("x-wr-calname", name)
     calendar.add("refresh-interval", dt.timedelta(hours=REFRESH_HOURS), parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", f"PT{REFRESH_HOURS}H")
+    head, end = bytes(calendar.to_ical()), b"END:VCALENDAR\r\n"
+    assert head.endswith(end)
+    entries = published.calendar_entries
+    chosen = sorted((a for a in actions if id(a) in entries), key=lambda a: (a.due or dt.date.max, a.incident.id, a.index))
+    return head[: -len(end)] + b"".join(entries[id(a)] for a in chosen) + end
+
+
+def calendar_entries(published: Published) -> dict[int, bytes]:
+    """id(action) -> its VEVENT, serialised, for every open action with a due date."""
     stamp = dt.datetime.combine(published.as_of, dt.time(), dt.timezone.utc)  # the build's date, not the clock
-    for action in sorted(actions, key=lambda a: (a.due or dt.date.max, a.incident.id, a.index)):
-        if action.is_open and action.due is not None:
-            calendar.add_component(_event(action, published, stamp))
-    return bytes(calendar.to_ical())
+    return {
+        id(a): bytes(_event(a, published, stamp).to_ical())
+        for a in published.catalog.actions()
+        if a.is_open and a.due is not None
+    }
 
 
 def actions_ics(published: Published) -> bytes:

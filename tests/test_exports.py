@@ -390,3 +390,9 @@ def test_the_exports_count_what_postmortem_stats_counts(tmp_path: Path, monkeypa
         assert {s: f["n"] for s, f in by_severity.items()} == {
             s: sum(key in i["durations_minutes"] for i in incidents if i["front_matter"]["severity"] == s) for s in by_severity
         }
+
+
+def test_the_calendar_is_what_icalendar_writes_for_the_whole_tree(rendered: Path):
+    """The feed joins entries serialised once each (shared with the owners' feeds): the same bytes as one tree."""
+    data = (rendered / "actions.ics").read_bytes()
+    assert icalendar.Calendar.from_ical(data).to_ical() == data
