@@ -76,7 +76,7 @@ def build(
     day = resolve_as_of(as_of or settings.as_of)
     listed = list(entries)
     docs = [doc for doc, _ in listed]
-    found = sorted({*problems, *check_documents(docs, validator, context), *_placeholders(docs, settings, validator, template)})
+    found = check(docs, settings, validator, context=context, problems=problems, template=template)
     invalid = {p.path for p in found}
     valid = [(doc, uri) for doc, uri in listed if doc.meta is not None and doc.path not in invalid]
     left_out = [doc for doc, _ in listed if doc.meta is None or doc.path in invalid]
@@ -87,6 +87,20 @@ def build(
     unpublished = {d.meta["id"]: d.meta["title"] for d in drafts if d.meta is not None and d.path not in invalid}
     catalog = build_catalog(published, settings.severities, unpublished)
     return Build(catalog=catalog, problems=found, as_of=day, checked=len(docs), left_out=left_out, drafts=drafts)
+
+
+def check(
+    docs: Sequence[Document],
+    settings: Settings,
+    validator: Draft202012Validator,
+    *,
+    context: Sequence[Document] = (),
+    problems: Iterable[Problem] = (),
+    template: Template | None = None,
+) -> list[Problem]:
+    """Every problem of `docs`, sorted: the checking half of `build` (the arguments are `build`'s),
+    all `postmortem validate` needs."""
+    return sorted({*problems, *check_documents(docs, validator, context), *_placeholders(docs, settings, validator, template)})
 
 
 def _placeholders(
