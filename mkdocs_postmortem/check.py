@@ -222,7 +222,7 @@ def _format_message(fmt: str, value: Any) -> str:
 
 
 def cross_problems(docs: Sequence[Document], context: Sequence[Document] = ()) -> list[Problem]:
-    """Unique ids, references that resolve and are not self-references, timing in order.
+    """Unique ids, references that resolve and are not self-references (timing order: `document_problems`).
 
     Problems are reported for `docs` only; `context` documents (the rest of the
     site, when only some files are checked) contribute their ids.
@@ -255,7 +255,6 @@ def cross_problems(docs: Sequence[Document], context: Sequence[Document] = ()) -
             elif target not in owners:
                 guess = did_you_mean(target, (o for o in owners if o != own))
                 problems.append(doc.problem(where, f"no post-mortem has id '{target}'{_hint(guess)}"))
-        problems.extend(_timing_problems(doc))
     return problems
 
 
@@ -279,8 +278,9 @@ def _timing_problems(doc: Document) -> list[Problem]:
 
 
 def document_problems(doc: Document, validator: Draft202012Validator) -> list[Problem]:
-    """One document's own problems: what loading found, and its schema violations (nothing across documents)."""
-    return [*doc.problems, *schema_problems(doc, validator)]
+    """One document's own problems: what loading found, its schema violations and its timing out of
+    order (nothing across documents)."""
+    return [*doc.problems, *schema_problems(doc, validator), *(_timing_problems(doc) if doc.meta is not None else [])]
 
 
 def check_documents(

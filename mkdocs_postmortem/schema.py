@@ -9,7 +9,7 @@ import os
 import re
 import unicodedata
 from collections.abc import Iterator
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -122,7 +122,7 @@ def effective_schema(settings: Settings, base_dir: Path | None = None) -> dict[s
         _embed_site_files(schema, extension, path, (base_dir or path.parent).resolve(), name, own_id)
         schema["$id"] = own_id  # no longer the bundled schema: it must not claim that schema's URL
     try:
-        Draft202012Validator.check_schema(schema)
+        _check_schema(json.dumps(schema, sort_keys=True))
     except SchemaError as exc:
         where = "/".join(map(str, exc.absolute_path))
         whose = f"schema extension {_display(Path(settings.schema))}" if settings.schema else "the effective schema"
@@ -132,6 +132,14 @@ def effective_schema(settings: Settings, base_dir: Path | None = None) -> dict[s
     for field in settings.private_fields:
         _check_private_field(schema, field)
     return schema
+
+
+@lru_cache(maxsize=8)
+def _check_schema(text: str) -> None:
+    """Raise SchemaError when the schema (as JSON) is not a valid 2020-12 schema. Remembered: every
+    `mkdocs serve` rebuild makes the effective schema again, and checking it against the metaschema
+    cost more than the rest of a rebuild's own work."""
+    Draft202012Validator.check_schema(json.loads(text))
 
 
 #: The bundled schema's status rules, referenced from its `allOf`: `lifecycle: off` drops the reference.
