@@ -28,7 +28,6 @@ import icalendar
 from .catalog import Action, ActionReport, ActionRow, Catalog, Incident
 from .metrics import FEW, Metrics
 from .model import DUE_SOON_DAYS, Problem, in_words, page_url, slug
-from .render import minutes
 
 # --- problems --------------------------------------------------------------------------------
 
@@ -178,6 +177,8 @@ def _columns(rows: Sequence[Sequence[str]], right_from: int = 1) -> list[str]:
 
 def stats_table(m: Metrics) -> str:
     """For people: incidents by year and severity, time to resolve, actions, top services."""
+    from .render import minutes  # here, not at the top: `postmortem validate` imports this module, never the renderer
+
     since = f" dated {m.since.isoformat()} or later" if m.since else ""
     lines = [f"{m.incidents} published incident{'s' if m.incidents != 1 else ''}{since}, as of {m.as_of.isoformat()}", ""]
     head = ["Incidents", *m.severities, "All"]
