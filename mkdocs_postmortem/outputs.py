@@ -20,14 +20,15 @@ import json
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin
-
-import icalendar
 
 from .catalog import Action, ActionReport, ActionRow, Catalog, Incident
 from .metrics import FEW, Metrics
 from .model import DUE_SOON_DAYS, Problem, in_words, page_url, slug
+
+if TYPE_CHECKING:  # imported where a calendar is written: `postmortem validate` imports this module, never icalendar
+    import icalendar
 
 # --- problems --------------------------------------------------------------------------------
 
@@ -332,6 +333,8 @@ def action_uid(action: Action) -> str:
 
 def _event(action: Action, published: Published, stamp: dt.datetime) -> icalendar.Event:
     assert action.due is not None
+    import icalendar
+
     incident = action.incident
     event = icalendar.Event()
     event.add("uid", action_uid(action))
@@ -354,6 +357,8 @@ def _event(action: Action, published: Published, stamp: dt.datetime) -> icalenda
 
 
 def _calendar(actions: Iterable[Action], published: Published, name: str) -> bytes:
+    import icalendar
+
     calendar = icalendar.Calendar()
     calendar.add("prodid", _PRODID)
     calendar.add("version", "2.0")
