@@ -167,9 +167,11 @@ class PostmortemPlugin(BasePlugin[PostmortemConfig]):
         self._by_uri = {i.src_uri: i for i in self.catalog.incidents.values()}
         self._docs_by_uri = {file.src_uri: doc for doc, file in entries}
         self._mention_index = MentionIndex.of({i.id: i.src_uri for i in self.catalog.incidents.values()})
-        # everything the generated pages and the post-mortems' decorations are made of
-        made_of = [(i.src_uri, i.path, i.meta) for i in self.catalog.incidents.values()], [d.meta for d in result.drafts]
-        self._rebuilds.start(repr((made_of, problems, result.as_of, self.settings, config.use_directory_urls)))
+        key = None
+        if self.serving:  # everything the generated pages and the post-mortems' decorations are made of
+            made_of = [(i.src_uri, i.path, i.meta) for i in self.catalog.incidents.values()], [d.meta for d in result.drafts]
+            key = repr((made_of, problems, result.as_of, self.settings, config.use_directory_urls))
+        self._rebuilds.start(key)
         for _, file in entries:
             file.inclusion = InclusionLevel.NOT_IN_NAV  # reached through the indexes, not the nav
         self._generated.new_build()

@@ -113,10 +113,12 @@ class Rebuilds:
         self._shown: dict[str, str] = {}  # src_uri -> digest of what the page shows of other files
         self.changed = True  # whether the current build's key differs from the previous build's
 
-    def start(self, key: str) -> None:
-        """Begin a build whose pages are made of `key` (any text that changes when they may)."""
-        digest = hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
-        self.changed = digest != self._key
+    def start(self, key: str | None) -> None:
+        """Begin a build whose pages are made of `key` (any text that changes when they may); None
+        outside `mkdocs serve`: MkDocs keeps the plugin object for the whole process, and a build
+        that is not a serve session's rebuild renders everything afresh."""
+        digest = None if key is None else hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
+        self.changed = digest is None or digest != self._key
         if self.changed:
             self._key = digest
             self._pages = None
