@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 import itertools
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from jsonschema import Draft202012Validator
@@ -222,7 +222,7 @@ def _format_message(fmt: str, value: Any) -> str:
 
 
 def cross_problems(docs: Sequence[Document], context: Sequence[Document] = ()) -> list[Problem]:
-    """Unique ids, references that resolve and are not self-references, timing in order.
+    """Unique ids, references that resolve and are not self-references (timing order: `document_problems`).
 
     Problems are reported for `docs` only; `context` documents (the rest of the
     site, when only some files are checked) contribute their ids.
@@ -255,7 +255,6 @@ def cross_problems(docs: Sequence[Document], context: Sequence[Document] = ()) -
             elif target not in owners:
                 guess = did_you_mean(target, (o for o in owners if o != own))
                 problems.append(doc.problem(where, f"no post-mortem has id '{target}'{_hint(guess)}"))
-        problems.extend(_timing_problems(doc))
     return problems
 
 
@@ -278,11 +277,25 @@ def _timing_problems(doc: Document) -> list[Problem]:
     return problems
 
 
-def check_documents(docs: Sequence[Document], validator: Draft202012Validator, context: Sequence[Document] = ()) -> list[Problem]:
-    """Every problem of every document: load problems, schema violations, cross-document rules."""
+def document_problems(doc: Document, validator: Draft202012Validator) -> list[Problem]:
+    """One document's own problems: what loading found, its schema violations and its timing out of
+    order (nothing across documents)."""
+    return [*doc.problems, *schema_problems(doc, validator), *(_timing_problems(doc) if doc.meta is not None else [])]
+
+
+def check_documents(
+    docs: Sequence[Document],
+    validator: Draft202012Validator,
+    context: Sequence[Document] = (),
+    own: Callable[[Document], list[Problem]] | None = None,
+) -> list[Problem]:
+    """Every problem of every document: load problems, schema violations, cross-document rules.
+
+    `own(doc)`: a document's own problems (default `document_problems`; the pipeline adds placeholders
+    and, in a `mkdocs serve` session, remembers them for the documents that did not change).
+    """
     problems: list[Problem] = []
     for doc in docs:
-        problems.extend(doc.problems)
-        problems.extend(schema_problems(doc, validator))
+        problems.extend(own(doc) if own is not None else document_problems(doc, validator))
     problems.extend(cross_problems(docs, context))
     return sorted(set(problems), key=lambda p: (p.path, p.line, p.field, p.message))

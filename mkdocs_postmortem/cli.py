@@ -12,16 +12,13 @@ from pathlib import Path
 import click
 from jsonschema import Draft202012Validator
 
-from . import __version__, assets, pipeline
-from .addresses import address_pages
+from . import __version__, pipeline
 from .catalog import ACTION_STATES, resolve_as_of
 from .load import MARKDOWN_EXTENSIONS, find_postmortems, is_markdown, is_postmortem_name, load_file, scan_folder
-from .mentions import MentionIndex, link_in_markdown
 from .metrics import compute
 from .model import DUE_SOON_DAYS, Document, Problem
 from .outputs import ACTION_FORMATS, PROBLEM_FORMATS, STATS_FORMATS, Published, exports
 from .placeholders import read_template
-from .render import Renderer, escape_title, front_matter, page_meta
 from .scaffold import ScaffoldError, file_name, init_site, new_postmortem, next_id, template_path, template_text
 from .schema import SchemaConfigError, effective_schema, make_validator
 from .site import Site, SiteError, find_site
@@ -106,10 +103,19 @@ def load_site(paths: Sequence[Path], site: Site) -> tuple[list[pipeline.Entry], 
     targets, problems = _targets(paths, site)
     folder = site.postmortem_dir
     base = os.path.abspath(folder)
-    entries = [
-        (load_file(p, _display(p)), posixpath.join(site.settings.dir, Path(os.path.relpath(os.path.abspath(p), base)).as_posix()))
-        for p in targets
-    ]
+    shown_folder = _display(folder)
+    within = str(folder) + os.sep
+
+    def where(path: Path) -> tuple[str, str]:
+        """(the path as shown, its src_uri); for a file the folder listed, by string: no relpath per file."""
+        text = str(path)
+        if text.startswith(within) and not shown_folder.startswith(".."):
+            relative = text[len(within) :]
+            shown = relative if shown_folder == "." else os.path.join(shown_folder, relative)
+            return shown, posixpath.join(site.settings.dir, relative.replace(os.sep, "/"))
+        return _display(path), posixpath.join(site.settings.dir, Path(os.path.relpath(os.path.abspath(path), base)).as_posix())
+
+    entries = [(load_file(p, shown), uri) for p in targets for shown, uri in [where(p)]]
     context: list[Document] = []
     if paths:
         asked = {os.path.abspath(p) for p in targets}
@@ -179,11 +185,17 @@ def validate(paths: tuple[Path, ...], fmt: str, config_file: Path | None) -> Non
     """
     site = _site(config_file, paths)
     validator = _validator(site)
+    try:
+        resolve_as_of(site.settings.as_of)  # a date the build would refuse (a bad SOURCE_DATE_EPOCH) fails here too
+        template = read_template(template_path(site.postmortem_dir))
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from exc
     entries, context, problems = load_site(paths, site)
-    # a date the build would refuse (a bad SOURCE_DATE_EPOCH) fails here too
-    result = _build(site, entries, validator, context=context, problems=problems)
-    click.echo(PROBLEM_FORMATS[fmt](result.problems, result.checked))
-    raise SystemExit(1 if result.problems else 0)
+    docs = [doc for doc, _ in entries]
+    # the checking half of the build: nothing is collected or rendered (and Jinja is never imported)
+    found = pipeline.check(docs, site.settings, validator, context=context, problems=problems, template=template)
+    click.echo(PROBLEM_FORMATS[fmt](found, len(docs)))
+    raise SystemExit(1 if found else 0)
 
 
 @main.command(short_help="Print the effective JSON schema.")
@@ -346,6 +358,11 @@ def render(out_dir: Path, as_of: dt.datetime | None, config_file: Path | None) -
     Markdown links by the plugin's own rule (link_mentions). Bodies keep their raw HTML:
     the plugin's body_html sanitizer works on HTML, this writes Markdown. Refuses a non-empty OUT_DIR.
     """
+    from . import assets  # the renderer, Jinja and Markdown: only the commands that render import them
+    from .addresses import address_pages
+    from .mentions import MentionIndex, link_in_markdown
+    from .render import Renderer, escape_title, front_matter, page_meta
+
     site = _site(config_file)
     if out_dir.exists() and any(out_dir.iterdir()):
         raise click.UsageError(f"{_display(out_dir)} is not empty; choose a new folder (nothing was written)")

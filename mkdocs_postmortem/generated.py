@@ -4,6 +4,10 @@
   outside `docs_dir` (writing into `docs_dir` would make `mkdocs serve` rebuild
   forever) and removed when the process ends or `mkdocs serve` stops:
   mkdocs-rss-plugin and others open or stat `page.file.abs_src_path`.
+- A file is written only when its bytes change, so its modification time says
+  when its content last changed: `mkdocs serve --dirty` rebuilds a page only when
+  its source is newer than its HTML, so it rebuilds exactly the generated pages an
+  edit changed.
 - They go where the post-mortems went: mkdocs-static-i18n moves another
   language's pages under `fr/`, and the generated ones follow.
 - Their nav section is added to the `Navigation` MkDocs or a nav plugin built
@@ -26,31 +30,25 @@ from mkdocs.structure.pages import Page
 
 
 class GeneratedFiles:
-    """A private folder for the generated pages' source files; a fresh subfolder per build."""
+    """A private folder for the generated pages' source files, kept for a whole `mkdocs serve` session."""
 
     def __init__(self) -> None:
         self._root: Path | None = None
-        self._build: Path | None = None
-        self._count = 0
         self._finalizer: weakref.finalize[..., GeneratedFiles] | None = None
 
     def new_build(self) -> None:
-        """Forget the previous build's files (MkDocs has rendered them) and start a new folder."""
+        """Make the folder, once: the files stay across rebuilds, rewritten only when they change."""
         if self._root is None:
             self._root = Path(tempfile.mkdtemp(prefix="mkdocs_postmortem_"))
             self._finalizer = weakref.finalize(self, shutil.rmtree, self._root, ignore_errors=True)
-        if self._build is not None:
-            shutil.rmtree(self._build, ignore_errors=True)
-        self._count += 1
-        self._build = self._root / str(self._count)
-        self._build.mkdir()
 
-    def page(self, config: MkDocsConfig, uri: str, content: str, *, dest_prefix: str = "") -> File:
-        """A generated page (or asset) at `uri`, backed by a real file holding `content`."""
-        assert self._build is not None, "new_build() first"
-        path = self._build / uri
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(content, encoding="utf-8")
+    def page(self, config: MkDocsConfig, uri: str, content: str | None, *, dest_prefix: str = "") -> File:
+        """A generated page (or asset) at `uri`, backed by a real file holding `content`
+        (None: written later, by `rewrite`)."""
+        assert self._root is not None, "new_build() first"
+        path = self._root / uri
+        if content is not None:
+            _write(path, content)
         file = File.generated(config, uri, abs_src_path=str(path), inclusion=InclusionLevel.NOT_IN_NAV)
         if dest_prefix:  # before anything reads url or abs_dest_path, which derive from dest_uri
             file.dest_uri = dest_prefix + file.dest_uri
@@ -58,12 +56,23 @@ class GeneratedFiles:
 
     def rewrite(self, file: File, content: str) -> None:
         assert file.abs_src_path is not None
-        Path(file.abs_src_path).write_text(content, encoding="utf-8")
+        _write(Path(file.abs_src_path), content)
 
     def remove(self) -> None:
         if self._finalizer is not None:
             self._finalizer()
-        self._root = self._build = self._finalizer = None
+        self._root = self._finalizer = None
+
+
+def _write(path: Path, content: str) -> None:
+    """Write `content` unless the file holds it already: its modification time is when it last changed."""
+    data = content.encode("utf-8")
+    try:
+        if path.read_bytes() == data:
+            return
+    except OSError:  # not written yet
+        path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
 
 
 def dest_prefix(files: Iterable[File], config: MkDocsConfig) -> str:

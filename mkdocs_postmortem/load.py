@@ -7,6 +7,7 @@ catch duplicate keys and alias bombs before anything walks the values.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from collections.abc import Callable
@@ -159,8 +160,8 @@ def split_front_matter(text: str) -> tuple[str, str, int] | None:
     return text[opening.end() : closing.start()], text[body_start:], text.count("\n", 0, body_start) + 1
 
 
-def load_text(text: str, path: str) -> Document:
-    """Load a post-mortem from its text; `path` is only used in problems."""
+def load_text(text: str, path: str, *, fast: bool = True) -> Document:
+    """Load a post-mortem from its text; `path` is only used in problems (`fast`: see `parse_front_matter`)."""
     if not _OPENING.match(text):
         return Document(
             path,
@@ -182,13 +183,30 @@ def load_text(text: str, path: str) -> Document:
         )
     fm_text, body, body_line = split
     doc = Document(path, None, body, body_line=body_line)
-    parse_front_matter(fm_text, doc, first_line=2)
+    parse_front_matter(fm_text, doc, first_line=2, fast=fast)
     return doc
 
 
-def parse_front_matter(fm_text: str, doc: Document, first_line: int) -> None:
-    """Parse YAML into `doc.meta`, recording key lines; problems go into `doc.problems`."""
+def parse_front_matter(fm_text: str, doc: Document, first_line: int, *, fast: bool = True) -> None:
+    """Parse YAML into `doc.meta`; problems go into `doc.problems`, key lines into `doc.lines`.
+
+    Two paths give the same verdict and the same data (a property test holds them equal):
+
+    - the fast one, libyaml's parse and nothing else, for a front matter that cannot hold an
+      alias (no `&` anywhere: no anchor, so nothing to alias), has no merge key (`<<`), no
+      duplicate key and nests at most MAX_DEPTH levels. Lines are found later, and only if a
+      problem is reported on the document (`Document.find_lines`);
+    - the line-tracking one for everything else, or with `fast=False`: it walks the composed
+      nodes to bound aliases and nesting, find duplicate keys and record every key's line, and
+      explains whatever is wrong.
+    """
     offset = first_line - 1
+    if fast and "&" not in fm_text:
+        value = _fast_load(fm_text)
+        if value is not None:
+            doc.meta = value
+            doc.find_lines = functools.partial(_key_lines, fm_text, first_line)
+            return
     loader = _Loader(fm_text)
     try:
         node = loader.get_single_node()
@@ -210,7 +228,9 @@ def parse_front_matter(fm_text: str, doc: Document, first_line: int) -> None:
             return
         _bound_aliases(node)
         duplicates: list[tuple[FieldPath, int, int]] = []
-        _walk(node, (), doc.lines, duplicates, offset)
+        lines: dict[FieldPath, int] = {}
+        _walk(node, (), lines, duplicates, offset)
+        doc.lines.update(lines)
         if duplicates:
             for fpath, line, first in duplicates:
                 doc.problems.append(
@@ -237,6 +257,71 @@ def parse_front_matter(fm_text: str, doc: Document, first_line: int) -> None:
         loader.dispose()
     doc.lines[()] = first_line
     doc.meta = value
+
+
+class _NotPlain(Exception):
+    """The front matter needs the line-tracking path: a duplicate or merge key."""
+
+
+class _FastLoader(_Loader):
+    """`_Loader` that gives up (`_NotPlain`) where the line-tracking path would judge differently from the data."""
+
+    def flatten_mapping(self, node: yaml.MappingNode) -> None:
+        # A merge key (`<<`) reshapes the mapping, so the data would not show the nesting as written.
+        for key_node, _ in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                raise _NotPlain
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        mapping = super().construct_mapping(node, deep)
+        if len(mapping) != len(node.value):  # a duplicate key: the later value replaced the earlier one
+            raise _NotPlain
+        return mapping
+
+
+def _fast_load(fm_text: str) -> dict[str, Any] | None:
+    """The front matter's mapping, parsed by libyaml alone, or None when the line-tracking path must decide.
+
+    Only called without an anchor in the text, so no value is shared and walking it is bounded.
+    """
+    loader = _FastLoader(fm_text)
+    try:
+        node = loader.get_single_node()
+        if not isinstance(node, yaml.MappingNode):
+            return None  # empty, a list or a single value: the other path says so
+        value = loader.construct_document(node)
+    except (yaml.YAMLError, _NotPlain, RecursionError):
+        return None
+    finally:
+        loader.dispose()
+    return None if _too_deep(value) else value
+
+
+def _too_deep(value: Any) -> bool:
+    """Whether a value (without aliases) nests deeper than `_bound_aliases` allows: a node below level MAX_DEPTH."""
+    stack: list[tuple[Any, int]] = [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        children = list(item.values()) if isinstance(item, dict) else item
+        if not children:
+            continue
+        if depth >= MAX_DEPTH:  # its children (a mapping's keys too) are below the limit
+            return True
+        stack.extend((child, depth + 1) for child in children if isinstance(child, (dict, list)))
+    return False
+
+
+def _key_lines(fm_text: str, first_line: int) -> dict[FieldPath, int]:
+    """The line of every key and list item of a front matter the fast path loaded (see `parse_front_matter`)."""
+    loader = _Loader(fm_text)
+    try:
+        node = loader.get_single_node()
+    finally:
+        loader.dispose()
+    lines: dict[FieldPath, int] = {(): first_line}
+    if node is not None:  # always: the fast path loaded a mapping from this text
+        _walk(node, (), lines, [], first_line - 1)
+    return lines
 
 
 def _yaml_message(exc: yaml.MarkedYAMLError, offset: int) -> str:

@@ -15,7 +15,7 @@ import datetime as dt
 import functools
 import posixpath
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
@@ -191,8 +191,19 @@ class Document:
     meta: dict[str, Any] | None
     body: str
     body_line: int = 1  # line of the file on which the body starts
-    lines: dict[FieldPath, int] = field(default_factory=dict)
+    _lines: dict[FieldPath, int] = field(default_factory=dict, repr=False)
     problems: list[Problem] = field(default_factory=list)
+    #: Finds the line of every key when `lines` is first read: the loader's line-tracking parse, which
+    #: costs as much as the loading itself, so it runs only for a document a problem is reported on.
+    find_lines: Callable[[], dict[FieldPath, int]] | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def lines(self) -> dict[FieldPath, int]:
+        """The line of every key and list item of the front matter (`()`: the front matter's first line)."""
+        if self.find_lines is not None:
+            self._lines.update(self.find_lines())
+            self.find_lines = None
+        return self._lines
 
     def line_of(self, path: FieldPath) -> int:
         """The line of a field, or of its nearest parent that has one."""

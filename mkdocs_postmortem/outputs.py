@@ -21,15 +21,15 @@ import json
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin
-
-import icalendar
 
 from .catalog import Action, ActionReport, ActionRow, Catalog, Incident
 from .metrics import FEW, Metrics
 from .model import DUE_SOON_DAYS, Problem, in_words, page_url, slug
-from .render import minutes
+
+if TYPE_CHECKING:  # imported where a calendar is written: `postmortem validate` imports this module, never icalendar
+    import icalendar
 
 # --- problems --------------------------------------------------------------------------------
 
@@ -179,6 +179,8 @@ def _columns(rows: Sequence[Sequence[str]], right_from: int = 1) -> list[str]:
 
 def stats_table(m: Metrics) -> str:
     """For people: incidents by year and severity, time to resolve, actions, top services."""
+    from .render import minutes  # here, not at the top: `postmortem validate` imports this module, never the renderer
+
     since = f" dated {m.since.isoformat()} or later" if m.since else ""
     lines = [f"{m.incidents} published incident{'s' if m.incidents != 1 else ''}{since}, as of {m.as_of.isoformat()}", ""]
     head = ["Incidents", *m.severities, "All"]
@@ -337,6 +339,8 @@ def action_uid(action: Action) -> str:
 
 def _event(action: Action, published: Published, stamp: dt.datetime) -> icalendar.Event:
     assert action.due is not None
+    import icalendar
+
     incident = action.incident
     event = icalendar.Event()
     event.add("uid", action_uid(action))
@@ -365,6 +369,8 @@ def _calendar(actions: Iterable[Action], published: Published, name: str) -> byt
     feeds share them) and joined inside the calendar, as icalendar writes subcomponents: at 5,000
     incidents, one big component tree took twice as long per incident as at 500.
     """
+    import icalendar
+
     calendar = icalendar.Calendar()
     calendar.add("prodid", _PRODID)
     calendar.add("version", "2.0")

@@ -25,7 +25,7 @@ from pathlib import Path
 from jsonschema import Draft202012Validator
 
 from .catalog import Catalog, build_catalog, resolve_as_of
-from .check import check_documents
+from .check import check_documents, document_problems
 from .load import load_file, scan_folder
 from .model import Document, Problem, is_draft, strip_private
 from .placeholders import Template, placeholder_problems, starter_template
@@ -58,6 +58,7 @@ def build(
     as_of: dt.date | None = None,
     show_drafts: bool = False,
     template: Template | None = None,
+    cache: DocumentCache | None = None,
 ) -> Build:
     """Check `entries`, collect the valid ones into a catalog, and settle the as-of date.
 
@@ -67,6 +68,8 @@ def build(
     `as_of`: overrides the `as_of` option (`--as-of`); otherwise the option, SOURCE_DATE_EPOCH, today.
     `template`: the template `postmortem new` copies (the site's `_template.md`); default the starter one.
     `show_drafts`: collect drafts whatever the `drafts` option says (`mkdocs serve` shows them).
+    `cache`: the `DocumentCache` the documents were loaded through: each one's own problems are
+    remembered with it, so a `mkdocs serve` rebuild checks again only the files that changed.
     Raises ValueError (a message for people) for a SOURCE_DATE_EPOCH that is no date.
 
     Every document is checked, drafts included (a published post-mortem may reference a draft).
@@ -76,7 +79,7 @@ def build(
     day = resolve_as_of(as_of or settings.as_of)
     listed = list(entries)
     docs = [doc for doc, _ in listed]
-    found = sorted({*problems, *check_documents(docs, validator, context), *_placeholders(docs, settings, validator, template)})
+    found = check(docs, settings, validator, context=context, problems=problems, template=template, cache=cache)
     invalid = {p.path for p in found}
     valid = [(doc, uri) for doc, uri in listed if doc.meta is not None and doc.path not in invalid]
     left_out = [doc for doc, _ in listed if doc.meta is None or doc.path in invalid]
@@ -89,18 +92,38 @@ def build(
     return Build(catalog=catalog, problems=found, as_of=day, checked=len(docs), left_out=left_out, drafts=drafts)
 
 
-def _placeholders(
-    docs: Sequence[Document], settings: Settings, validator: Draft202012Validator, template: Template | None
+def check(
+    docs: Sequence[Document],
+    settings: Settings,
+    validator: Draft202012Validator,
+    *,
+    context: Sequence[Document] = (),
+    problems: Iterable[Problem] = (),
+    template: Template | None = None,
+    cache: DocumentCache | None = None,
 ) -> list[Problem]:
-    """Template text left unchanged, from `approved` on (a status rule: `lifecycle: off` drops it)."""
-    if settings.lifecycle == "off":
-        return []
-    statuses = statuses_from(dict(validator.schema), "approved")  # type: ignore[arg-type]
-    found = [d for d in docs if d.meta is not None and d.meta.get("status") in statuses]
-    if not found:
-        return []
-    chosen = template or starter_template()
-    return [p for doc in found for p in placeholder_problems(doc, chosen)]
+    """Every problem of `docs`, sorted: the checking half of `build` (the arguments are `build`'s),
+    all `postmortem validate` needs."""
+    own = _own_problems(settings, validator, template)
+    if cache is not None:
+        own = cache.remembered(own, (validator, settings, template))
+    return sorted({*problems, *check_documents(docs, validator, context, own)})
+
+
+def _own_problems(
+    settings: Settings, validator: Draft202012Validator, template: Template | None
+) -> Callable[[Document], list[Problem]]:
+    """A document's problems that depend on it alone: loading, schema, and from `approved` on, template
+    text left unchanged (a status rule: `lifecycle: off` drops it)."""
+    statuses = () if settings.lifecycle == "off" else statuses_from(dict(validator.schema), "approved")  # type: ignore[arg-type]
+
+    def own(doc: Document) -> list[Problem]:
+        found = document_problems(doc, validator)
+        if doc.meta is not None and doc.meta.get("status") in statuses:
+            found += placeholder_problems(doc, template or starter_template())
+        return found
+
+    return own
 
 
 def _private_off(doc: Document, settings: Settings) -> Document:
@@ -140,10 +163,37 @@ class DocumentCache:
 
     def __init__(self) -> None:
         self._documents: dict[str, tuple[bytes, Document]] = {}
+        self._problems: dict[int, tuple[Document, list[Problem]]] = {}  # id(document) -> its own problems
+        self._inputs: tuple[object, ...] | None = None  # what those problems were found with
 
     def clear(self) -> None:
         """Forget every document (the schema changed: each must be checked again)."""
         self._documents.clear()
+        self._problems.clear()
+
+    def remembered(
+        self, own: Callable[[Document], list[Problem]], inputs: tuple[object, ...]
+    ) -> Callable[[Document], list[Problem]]:
+        """`own` (a document's own problems), found once per document for as long as `inputs` (the
+        validator, the settings, the template) stay the same: a document this cache did not load
+        again is the same object, unchanged."""
+        if (
+            self._inputs is None
+            or len(inputs) != len(self._inputs)
+            or any(a is not b and a != b for a, b in zip(inputs, self._inputs, strict=True))
+        ):
+            self._problems.clear()
+            self._inputs = inputs
+
+        def remembered(doc: Document) -> list[Problem]:
+            hit = self._problems.get(id(doc))
+            if hit is not None and hit[0] is doc:
+                return hit[1]
+            found = own(doc)
+            self._problems[id(doc)] = (doc, found)
+            return found
+
+        return remembered
 
     def load(self, path: Path, shown: str) -> Document:
         try:
@@ -157,5 +207,7 @@ class DocumentCache:
         # Read a second time by load_file: if the file changed in between, the next call's digest
         # differs from the stored one and the document is loaded again.
         doc = load_file(path, shown)
+        if cached:
+            self._problems.pop(id(cached[1]), None)
         self._documents[key] = (digest, doc)
         return doc

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import posixpath
 from pathlib import Path
@@ -29,7 +30,7 @@ from .render import PAGES, Renderer, escape_title, invalid_body, page_meta
 from .sanitize import sanitize
 from .scaffold import template_path
 from .schema import SchemaConfigError, effective_schema, make_validator, site_files
-from .serve import PROBLEMS_PAGE, banner, problems_page
+from .serve import PROBLEMS_PAGE, Rebuilds, banner, mentioned, problems_page
 
 log = get_plugin_logger(__name__)
 
@@ -63,17 +64,21 @@ class PostmortemPlugin(BasePlugin[PostmortemConfig]):
         self._problems_file: File | None = None
         self._checked = 0
         self._generated = GeneratedFiles()  # the generated pages' source files, outside docs_dir
+        self._rebuilds = Rebuilds()  # a `mkdocs serve` session's rendered pages; what `--dirty` must rebuild
+        self._dirty = False
         self._generated_pages: list[tuple[str, File]] = []  # (nav title, file) of this build's pages
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Defining this event makes MkDocs keep one plugin object for a whole `mkdocs serve`
         session (instead of one per rebuild), so `_cache` survives and only changed files are re-read."""
         self.serving = command == "serve"
+        self._dirty = dirty  # `--dirty`: MkDocs rebuilds only pages whose source is newer than their HTML
 
     def on_shutdown(self) -> None:
         # MkDocs keeps this object for the rest of the process: a later in-process build is no serve.
-        self.serving = False
+        self.serving = self._dirty = False
         self._generated.remove()
+        self._rebuilds = Rebuilds()
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         settings = self.config.settings()
@@ -130,6 +135,7 @@ class PostmortemPlugin(BasePlugin[PostmortemConfig]):
                 problems=scan.problems,
                 show_drafts=self.serving,  # `mkdocs serve` shows drafts, under their banner
                 template=read_template(template_path(path)),
+                cache=self._cache,  # a rebuild checks again only the files whose bytes changed
             )
         except ValueError as exc:  # a bad SOURCE_DATE_EPOCH
             raise PluginError(f"postmortem: {exc}") from exc
@@ -161,6 +167,11 @@ class PostmortemPlugin(BasePlugin[PostmortemConfig]):
         self._by_uri = {i.src_uri: i for i in self.catalog.incidents.values()}
         self._docs_by_uri = {file.src_uri: doc for doc, file in entries}
         self._mention_index = MentionIndex.of({i.id: i.src_uri for i in self.catalog.incidents.values()})
+        key = None
+        if self.serving:  # everything the generated pages and the post-mortems' decorations are made of
+            made_of = [(i.src_uri, i.path, i.meta) for i in self.catalog.incidents.values()], [d.meta for d in result.drafts]
+            key = repr((made_of, problems, result.as_of, self.settings, config.use_directory_urls))
+        self._rebuilds.start(key)
         for _, file in entries:
             file.inclusion = InclusionLevel.NOT_IN_NAV  # reached through the indexes, not the nav
         self._generated.new_build()
@@ -170,13 +181,43 @@ class PostmortemPlugin(BasePlugin[PostmortemConfig]):
             log.warning(collision)
         if self.serving:
             self._add_problems_page(problems, entries, files, config, prefix_dest)
+        if self._dirty and self._rebuilds.changed:
+            self._rebuilds.mark_stale(self._shown_elsewhere(entries, problems))
         return files
+
+    def _shown_elsewhere(
+        self, entries: list[tuple[Document, File]], problems: list[Problem]
+    ) -> dict[str, tuple[File, list[str]]]:
+        """What each post-mortem page shows that its own file does not say, for `--dirty`: the front
+        matter of the incidents it references and of those referencing it (the footer lists their
+        titles, severities and relations; a draft's title), the ids its text mentions, its problems,
+        and for every page the nav and the list pages its header links to. A template that comes to show
+        more of other post-mortems adds it here (tests/test_serve.py holds the references both ways)."""
+        assert self.renderer is not None
+        listings = {kind: {name: page.uri for name, page in names.items()} for kind, names in self.renderer.listings.items()}
+        every = repr(([(title, file.src_uri) for title, file in self._generated_pages], listings))
+        targets = self._mention_index.targets if self._mentions is not None else {}
+        own: dict[str, list[Problem]] = {}
+        for problem in problems:
+            own.setdefault(problem.path, []).append(problem)
+        shown = {}
+        for doc, file in entries:
+            parts = [every, repr(own.get(doc.path, [])), mentioned(doc.body, targets)]
+            incident = self._by_uri.get(file.src_uri)
+            if incident is not None:
+                others = [r.target for r in incident.references] + [r.source for r in incident.backlinks]
+                listed = self.renderer._listed_in.get(incident.id)  # the timeline page its breadcrumb links to
+                parts += [repr([(i.src_uri, i.meta) for i in others]), repr(incident.unpublished_references)]
+                parts.append(listed.uri if listed is not None else "")
+            shown[file.src_uri] = (file, parts)
+        return shown
 
     def _add_generated(self, files: Files, config: MkDocsConfig, prefix_dest: str) -> None:
         assert self.renderer is not None
         self._generated_pages = []
         in_nav = {posixpath.join(self.settings.dir, name): title for name, (_, title) in PAGES.items()}
-        for uri, content in self.renderer.pages(self.settings.nav_title).items():
+        pages = self._rebuilds.pages(functools.partial(self.renderer.pages, self.settings.nav_title))
+        for uri, content in pages.items():
             existing = files.get_file_from_path(uri)
             if existing is not None:
                 if uri != posixpath.join(self.settings.dir, "index.md"):
@@ -214,7 +255,7 @@ class PostmortemPlugin(BasePlugin[PostmortemConfig]):
         existing = files.get_file_from_path(uri)
         if existing is not None:  # a `_` name is never a post-mortem; while serving, ours wins
             files.remove(existing)
-        page = self._generated.page(config, uri, "", dest_prefix=prefix_dest)
+        page = self._generated.page(config, uri, None, dest_prefix=prefix_dest)  # written below, once its links are known
         urls = {path: file.url_relative_to(page) for path, file in file_of.items()}
         self._generated.rewrite(page, problems_page(problems, len(entries), urls, self.settings.on_invalid))
         files.append(page)

@@ -11,7 +11,6 @@ from importlib import resources
 from pathlib import Path
 
 import yaml
-from frontmatter.default_handlers import YAMLHandler
 
 from .model import slug
 from .schema import REPOSITORY, SCHEMA_NAME, SCHEMA_URL
@@ -108,6 +107,8 @@ def new_postmortem(template: str, ident: str, title: str, date: dt.date, severit
     `# services:` line too), with the value's indented continuation lines;
     a field the template lacks is added after the opening `---`.
     """
+    from frontmatter.default_handlers import YAMLHandler  # only `postmortem new` needs it: validate never imports it
+
     handler = YAMLHandler()
     if not handler.detect(template):
         raise ScaffoldError("the template has no front matter")

@@ -9,7 +9,7 @@ import os
 import re
 import unicodedata
 from collections.abc import Iterator
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -17,8 +17,8 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 from urllib.request import url2pathname
 
 import yaml
-from jsonschema import Draft202012Validator, FormatChecker
-from jsonschema.exceptions import SchemaError
+from jsonschema import Draft202012Validator, FormatChecker, validators
+from jsonschema.exceptions import SchemaError, ValidationError
 from referencing import Registry, Resource
 from referencing.exceptions import NoSuchAnchor, NoSuchResource, PointerToNowhere, Unresolvable
 from referencing.jsonschema import DRAFT202012
@@ -122,7 +122,7 @@ def effective_schema(settings: Settings, base_dir: Path | None = None) -> dict[s
         _embed_site_files(schema, extension, path, (base_dir or path.parent).resolve(), name, own_id)
         schema["$id"] = own_id  # no longer the bundled schema: it must not claim that schema's URL
     try:
-        Draft202012Validator.check_schema(schema)
+        _check_schema(json.dumps(schema, sort_keys=True))
     except SchemaError as exc:
         where = "/".join(map(str, exc.absolute_path))
         whose = f"schema extension {_display(Path(settings.schema))}" if settings.schema else "the effective schema"
@@ -132,6 +132,14 @@ def effective_schema(settings: Settings, base_dir: Path | None = None) -> dict[s
     for field in settings.private_fields:
         _check_private_field(schema, field)
     return schema
+
+
+@lru_cache(maxsize=8)
+def _check_schema(text: str) -> None:
+    """Raise SchemaError when the schema (as JSON) is not a valid 2020-12 schema. Remembered: every
+    `mkdocs serve` rebuild makes the effective schema again, and checking it against the metaschema
+    cost more than the rest of a rebuild's own work."""
+    Draft202012Validator.check_schema(json.loads(text))
 
 
 #: The bundled schema's status rules, referenced from its `allOf`: `lifecycle: off` drops the reference.
@@ -420,9 +428,93 @@ def is_identifier(value: object) -> bool:
     return all(c in IDENTIFIER_PUNCTUATION or unicodedata.category(c)[0] in "LMN" for c in value)
 
 
+#: Keywords whose meaning depends on the path a validation took to a subschema, not on the subschema alone.
+_DYNAMIC_KEYWORDS = frozenset({"$dynamicRef", "$dynamicAnchor", "$recursiveRef", "$recursiveAnchor"})
+
+
 def make_validator(schema: dict[str, Any]) -> Draft202012Validator:
     """One compiled validator, reused for every document of a build.
 
     With a registry that retrieves nothing: jsonschema's default would fetch an http `$ref`.
+    Compiled once per subschema (see `_compiled`) when the schema is one resource without
+    dynamic references (the bundled schema and any extension that refers to no other file).
     """
+    if _one_static_resource(schema):
+        return _compiled(schema)
     return Draft202012Validator(schema, format_checker=FORMAT_CHECKER, registry=_registry())
+
+
+def _one_static_resource(schema: dict[str, Any]) -> bool:
+    """No `$id` below the root (an embedded site file is another resource) and no dynamic reference."""
+
+    def static(node: Any, root: bool = False) -> bool:
+        if isinstance(node, list):
+            return all(static(value) for value in node)
+        if not isinstance(node, dict):
+            return True
+        if _DYNAMIC_KEYWORDS.intersection(node) or ("$id" in node and not root):
+            return False
+        return all(static(value) for value in node.values())
+
+    return static(schema, root=True)
+
+
+def _compiled(schema: dict[str, Any]) -> Draft202012Validator:
+    """jsonschema's Draft 2020-12 validator, with each subschema's validator made once instead of per value.
+
+    jsonschema makes a new validator object (and a new reference resolver) every time it descends
+    into a subschema, about 80 times per post-mortem: that was 40% of validating one. Within one
+    resource and without dynamic references a subschema's validator does not depend on the path
+    that led to it, so one per subschema serves every document. The keywords, their order and the
+    errors (messages, paths, schema paths) are jsonschema's own; a test holds them equal to a
+    plain Draft202012Validator's on the corpus and on random documents.
+    """
+    cls: Any = validators.extend(Draft202012Validator)  # type: ignore[no-untyped-call]
+    plain_evolve = cls.evolve
+    plain_descend = cls.descend
+    made: dict[int, Any] = {}  # id(subschema) -> its validator, which keeps the subschema (and so its id) alive
+
+    def evolve(self: Any, **changes: Any) -> Any:
+        if changes.keys() != {"schema"}:
+            return plain_evolve(self, **changes)
+        subschema = changes["schema"]
+        found = made.get(id(subschema))
+        if found is None:
+            found = made[id(subschema)] = plain_evolve(self, schema=subschema)
+        return found
+
+    def descend(
+        self: Any, instance: Any, schema: Any, path: Any = None, schema_path: Any = None, resolver: Any = None
+    ) -> Iterator[ValidationError]:
+        if schema is True or schema is False:
+            yield from plain_descend(self, instance, schema, path, schema_path, resolver)
+            return
+        evolved = evolve(self, schema=schema)  # one resource: `resolver` would name the same base URI
+        for keyword, k, v in evolved._validators:  # jsonschema's own loop (Validator.descend), unchanged
+            for error in keyword(evolved, v, instance, schema) or ():
+                error._set(validator=k, validator_value=v, instance=instance, schema=schema, type_checker=evolved.TYPE_CHECKER)
+                if k not in {"if", "$ref"}:
+                    error.schema_path.appendleft(k)
+                if path is not None:
+                    error.path.appendleft(path)
+                if schema_path is not None:
+                    error.schema_path.appendleft(schema_path)
+                yield error
+
+    plain_reference = cls._validate_reference
+    targets: dict[str, Any] = {}  # $ref -> the subschema it names: one base URI, so the same everywhere
+
+    def validate_reference(self: Any, ref: str, instance: Any) -> Iterator[ValidationError]:
+        target = targets.get(ref)
+        if target is None:
+            try:
+                target = targets[ref] = self._resolver.lookup(ref).contents
+            except Unresolvable:
+                return plain_reference(self, ref, instance)  # type: ignore[no-any-return]  # raises jsonschema's error
+        return descend(self, instance, target)
+
+    cls.evolve = evolve
+    cls.descend = descend
+    cls._validate_reference = validate_reference
+    validator: Draft202012Validator = cls(schema, format_checker=FORMAT_CHECKER, registry=_registry())
+    return validator

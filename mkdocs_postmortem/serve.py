@@ -9,9 +9,14 @@ fields, messages quoting the document) is HTML-escaped here.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import hashlib
+import os
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from html import escape
 from pathlib import PurePosixPath
+
+from mkdocs.structure.files import File
 
 from .model import Problem
 from .outputs import summary
@@ -80,3 +85,68 @@ def banner(problems: Sequence[Problem], checked: int, own: Sequence[Problem], pr
         f'<div class="{_CLASS}" role="alert"><p class="admonition-title">{escape(summary(problems, checked))}</p>'
         f"<p>{_files(problems)} {consequence(on_invalid)} {link}.</p></div>"
     )
+
+
+# --- what a `mkdocs serve` session remembers between rebuilds -----------------------------------
+
+#: A whole word or hyphenated run: what a mention of an incident id is (mentions.py's rule).
+_WORD = re.compile(r"[\w-]+")
+
+
+class Rebuilds:
+    """What one `mkdocs serve` session keeps between rebuilds, so a rebuild redoes only what an edit changed.
+
+    - The generated pages' Markdown: rendered again only when `key` (everything they are made of:
+      the catalog, the problems, the as-of date, the options) changes. An edit to a post-mortem's
+      prose changes none of it.
+    - Under `--dirty` (the authoring loop), which post-mortem pages must be rebuilt although their
+      own file did not change. MkDocs rebuilds a page only when its source file is newer than its
+      HTML, but a post-mortem's page also shows other post-mortems: the incidents it references and
+      those referencing it (titles, severities, relations), the ids its text mentions (linked only
+      while the site has them), the nav and its own problems. When a digest of that part changes,
+      the page's HTML is dated 1970, so MkDocs rebuilds it too.
+    """
+
+    def __init__(self) -> None:
+        self._key: str | None = None
+        self._pages: dict[str, str] | None = None
+        self._shown: dict[str, str] = {}  # src_uri -> digest of what the page shows of other files
+        self.changed = True  # whether the current build's key differs from the previous build's
+
+    def start(self, key: str | None) -> None:
+        """Begin a build whose pages are made of `key` (any text that changes when they may); None
+        outside `mkdocs serve`: MkDocs keeps the plugin object for the whole process, and a build
+        that is not a serve session's rebuild renders everything afresh."""
+        digest = None if key is None else hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
+        self.changed = digest is None or digest != self._key
+        if self.changed:
+            self._key = digest
+            self._pages = None
+
+    def pages(self, render: Callable[[], dict[str, str]]) -> dict[str, str]:
+        """The generated pages' Markdown (src_uri -> text), rendered once per key."""
+        if self._pages is None:
+            self._pages = render()
+        return self._pages
+
+    def mark_stale(self, shown: Mapping[str, tuple[File, Iterable[str]]]) -> list[str]:
+        """Date 1970 the HTML of every page whose shown part (src_uri -> its file, the texts it shows
+        of other files) differs from the previous build's, so `--dirty` rebuilds it; their src_uris."""
+        stale = []
+        digests = {}
+        for uri, (file, parts) in shown.items():
+            digests[uri] = digest = hashlib.sha256("\0".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
+            if self._shown.get(uri, digest) != digest:
+                stale.append(uri)
+                if os.path.isfile(file.abs_dest_path):
+                    os.utime(file.abs_dest_path, (0, 0))
+        self._shown = digests
+        return stale
+
+
+def mentioned(body: str, targets: Mapping[str, str]) -> str:
+    """The ids a post-mortem's text mentions that the site has, with the file each links to
+    (every id the site has when one is not a plain word: then any text may mention it)."""
+    if any(not _WORD.fullmatch(ident) for ident in targets):
+        return repr(sorted(targets.items()))
+    return repr(sorted((word, targets[word]) for word in set(_WORD.findall(body)) if word in targets))

@@ -174,3 +174,20 @@ def test_an_inherit_loop_is_a_usage_error(site, run):
     (site.root / "mkdocs.yml").write_text("INHERIT: mkdocs.yml\n")
     result = run("validate")
     assert result.exit_code == 2 and "loops back" in result.output
+
+
+def test_validate_imports_neither_the_renderer_nor_jinja_templates_nor_the_markdown_linker(site):
+    site("a.md", postmortem())
+    code = (
+        "import sys\n"
+        "from mkdocs_postmortem.cli import main\n"
+        "try:\n"
+        "    main(['validate'])\n"
+        "except SystemExit as exit:\n"
+        "    assert exit.code == 0, exit.code\n"
+        "unused = ['mkdocs_postmortem.render', 'mkdocs_postmortem.mentions', 'mkdocs_postmortem.assets']\n"
+        "unused += ['frontmatter', 'icalendar']\n"
+        "print([name for name in unused if name in sys.modules])\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], cwd=site.root, capture_output=True, text=True, check=True)
+    assert done.stdout.splitlines()[-1] == "[]", done.stdout + done.stderr

@@ -228,3 +228,24 @@ def test_a_post_mortem_left_out_by_exclude_docs_is_left_out_by_validate_too(site
     assert "1 post-mortem checked, all valid" in whole.output
     given = validate(site.root, "docs/postmortems/old/broken.md")
     assert given.exit_code == 0 and "broken.md" not in given.output, given.output
+
+
+def test_a_generated_page_is_written_only_when_its_bytes_change(tmp_path: Path):
+    from mkdocs.config import load_config
+
+    from mkdocs_postmortem.generated import GeneratedFiles
+
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "mkdocs.yml").write_text("site_name: T\n")
+    config = load_config(str(tmp_path / "mkdocs.yml"))
+    config.plugins._current_plugin = "postmortem"  # as during the plugin's on_files
+    generated = GeneratedFiles()
+    generated.new_build()
+    path = Path(generated.page(config, "postmortems/timeline.md", "# Timeline\n").abs_src_path or "")
+    os.utime(path, ns=(1_000_000_000, 1_000_000_000))  # an old date, so a rewrite would show
+    generated.new_build()
+    assert generated.page(config, "postmortems/timeline.md", "# Timeline\n").abs_src_path == str(path)
+    assert path.stat().st_mtime_ns == 1_000_000_000  # same bytes: not written, MkDocs --dirty skips it
+    generated.page(config, "postmortems/timeline.md", "# Timeline\n\nNew.\n")
+    assert path.stat().st_mtime_ns > 1_000_000_000 and path.read_text() == "# Timeline\n\nNew.\n"
+    generated.remove()

@@ -176,3 +176,51 @@ def test_find_postmortems_skips_index_and_underscore_files(tmp_path: Path):
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text("x")
     assert [p.relative_to(tmp_path).as_posix() for p in find_postmortems(tmp_path)] == ["a.md", "b.md", "sub/c.md"]
+
+
+def test_a_plain_front_matter_finds_its_lines_only_when_they_are_read():
+    doc = load_text(postmortem(extra="actions:\n  - title: A\n    due: 2025-01-01\n"), "x.md")
+    assert doc.find_lines is not None  # the fast path: no line-tracking parse yet
+    assert doc.lines[("actions", 0, "due")] == 9
+    assert doc.find_lines is None  # found once, kept
+    assert doc.line_of(("actions", 0, "title")) == 8
+
+
+def test_checking_a_valid_document_never_runs_the_line_tracking_parse():
+    from mkdocs_postmortem.check import check_documents
+    from mkdocs_postmortem.config import default_settings
+    from mkdocs_postmortem.schema import effective_schema, make_validator
+
+    doc = load_text(postmortem(), "x.md")
+    assert check_documents([doc], make_validator(effective_schema(default_settings()))) == []
+    assert doc.find_lines is not None
+
+
+def test_a_problem_found_after_the_fast_path_names_its_line():
+    from mkdocs_postmortem.check import check_documents
+    from mkdocs_postmortem.config import default_settings
+    from mkdocs_postmortem.schema import effective_schema, make_validator
+
+    action = "actions:\n  - title: A\n    owner: O\n    due: 2025-01-01\n    status: maybe\n"
+    doc = load_text(postmortem(extra=action), "x.md")
+    assert doc.find_lines is not None
+    (problem,) = check_documents([doc], make_validator(effective_schema(default_settings())))
+    assert (problem.line, problem.field) == (11, "actions[0].status")
+
+
+def _nested(depth: int) -> str:
+    """A front matter whose deepest value is `depth` levels below the top (the limit counts every node)."""
+    return "---\nid: INC-1\nx: " + "[" * (depth - 1) + "1" + "]" * (depth - 1) + "\n---\n"
+
+
+def test_nesting_right_at_the_limit_loads_on_both_paths_and_one_more_level_is_refused_on_both():
+    for fast in (True, False):
+        assert load_text(_nested(MAX_DEPTH), "x.md", fast=fast).problems == []
+        (problem,) = load_text(_nested(MAX_DEPTH + 1), "x.md", fast=fast).problems
+        assert "nests deeper" in problem.message
+
+
+def test_what_the_fast_path_cannot_vouch_for_goes_to_the_line_tracking_path():
+    for front in ("a: 1\nb: 2\na: 3\n", "base: &b {x: 1}\nc: *b\n", "c:\n  <<: {x: 1}\n  y: 2\n", "a: [1, *nope]\n"):
+        doc = load_text(f"---\nid: INC-1\n{front}---\n", "x.md")
+        assert doc.find_lines is None, front  # lines were found eagerly by the line-tracking path

@@ -17,15 +17,17 @@ from typing import Any
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from jsonschema import Draft202012Validator
 
 from mkdocs_postmortem import pipeline
+from mkdocs_postmortem.check import check_documents
 from mkdocs_postmortem.config import default_settings
 from mkdocs_postmortem.load import load_file, load_text
 from mkdocs_postmortem.model import Document
 from mkdocs_postmortem.outputs import ACTION_FORMATS
 from mkdocs_postmortem.pipeline import Build
 from mkdocs_postmortem.render import PAGES, Renderer, invalid_body, page_meta
-from mkdocs_postmortem.schema import IDENTIFIER_PUNCTUATION, effective_schema, make_validator
+from mkdocs_postmortem.schema import FORMAT_CHECKER, IDENTIFIER_PUNCTUATION, effective_schema, make_validator
 
 MAX_EXAMPLES = 100
 settings.register_profile("ci", max_examples=MAX_EXAMPLES, deadline=None, derandomize=True, database=None)
@@ -250,3 +252,62 @@ def test_mutated_post_mortems_never_crash_load_check_or_render(source: bytes, ot
     context = [load_text(as_text(meta, body), f"other-{i}.md") for i, (meta, body) in enumerate(others)]
     result = run_pipeline([doc, *context])
     assert all(p.line >= 1 and p.message for p in result.problems)
+
+
+# Front matter lines the fast path must hand to the line-tracking one: duplicate and merge keys,
+# anchors and aliases, nesting around the limit (and a tag, which neither path constructs).
+tricky_lines = st.sampled_from(
+    [
+        "id: DUP-1",
+        "title: again",
+        "extra: &anchor [1, 2]",
+        "more: *anchor",
+        "merged:\n  <<: {a: 1}\n  b: 2",
+        "tagged: !!python/name:os.system",
+        "deep: " + "[" * 63 + "1" + "]" * 63,
+        "deeper: " + "[" * 64 + "1" + "]" * 64,
+        "ampersand: R&D",
+        "  indented: wrong",
+    ]
+)
+
+
+@st.composite
+def front_matters(draw: st.DrawFn) -> str:
+    """A post-mortem's text, mutated or not, with lines of `tricky_lines` inserted at its top level."""
+    lines = draw(mutated()).decode("utf-8", "replace").split("\n")
+    for line in draw(st.lists(tricky_lines, max_size=3)):
+        lines.insert(1, line)  # after the opening ---: where a field goes
+    return "\n".join(lines)
+
+
+@common
+@given(front_matters())
+def test_the_fast_path_and_the_line_tracking_path_give_the_same_verdict_data_and_lines(source: str):
+    fast, tracked = load_text(source, "x.md"), load_text(source, "x.md", fast=False)
+    assert repr(fast.meta) == repr(tracked.meta)  # repr: True and 1, 1 and 1.0 differ
+    assert fast.problems == tracked.problems
+    assert check_documents([fast], VALIDATOR) == check_documents([tracked], VALIDATOR)  # lines of every problem
+    assert fast.lines == tracked.lines
+
+
+def errors(validator: Any, instance: Any) -> list[Any]:
+    """Everything jsonschema says about an instance, nested errors (anyOf branches) included."""
+
+    def said(error: Any) -> tuple[Any, ...]:
+        nested = sorted(said(e) for e in error.context or [])
+        where = (list(error.absolute_path), list(error.absolute_schema_path))
+        return (error.message, *where, error.validator, repr(error.instance), nested)
+
+    return sorted((said(e) for e in validator.iter_errors(instance)), key=repr)
+
+
+PLAIN = Draft202012Validator(SCHEMA, format_checker=FORMAT_CHECKER)
+
+
+@common
+@given(mutated())
+def test_the_compiled_validator_says_what_jsonschema_says(source: bytes):
+    doc = load_text(source.decode("utf-8", "replace"), "x.md")
+    assert type(VALIDATOR) is not Draft202012Validator  # the compiled one is under test
+    assert errors(VALIDATOR, doc.meta) == errors(PLAIN, doc.meta)

@@ -339,3 +339,13 @@ def test_an_extensions_own_definitions_and_the_core_ones_resolve(tmp_path: Path)
 def test_an_extension_may_not_redefine_a_core_definition(tmp_path: Path):
     with pytest.raises(SchemaConfigError, match=r"\$defs.identifier redefines a core definition"):
         extension(tmp_path, {"$defs": {"identifier": {"type": "string"}}})
+
+
+def test_one_resource_gets_the_compiled_validator_and_a_schema_embedding_site_files_plain_jsonschema(tmp_path: Path):
+    from jsonschema import Draft202012Validator
+
+    assert type(make_validator(effective_schema(default_settings()))) is not Draft202012Validator
+    (tmp_path / "teams.yml").write_text("$defs:\n  team: {enum: [core, edge]}\n")
+    embedding = extension(tmp_path, {"properties": {"team": {"$ref": "teams.yml#/$defs/team"}}})
+    # another resource (its own $id): a subschema's validator could depend on the way to it
+    assert type(make_validator(embedding)) is Draft202012Validator

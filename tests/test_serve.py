@@ -253,3 +253,80 @@ def test_a_reader_sees_the_banner_without_scrolling_and_reaches_every_problem(si
             expect(page.locator(".pm-problems li")).to_have_text("line 5 severity: 'P9' is not one of P0, P1, P2, P3, P4")
         finally:
             context.close()
+
+
+# --- the authoring loop: `mkdocs serve --dirty` ---------------------------------------------------
+
+
+@contextmanager
+def dirty_session(root: Path) -> Iterator[Callable[[], dict[str, int]]]:
+    """A `mkdocs serve --dirty` session in this process: each call rebuilds as a save would, and
+    returns the modification time (ns) of every HTML file of the site."""
+    started = False
+
+    def rebuild() -> dict[str, int]:
+        nonlocal started
+        config = load_config(str(root / "mkdocs.yml"), site_dir=str(root / "site"))  # serve reloads it each time
+        if not started:
+            config.plugins.on_startup(command="serve", dirty=True)
+            started = True
+        build(config, serve_url="http://127.0.0.1:8000/", dirty=True)
+        return {str(p.relative_to(root / "site")): p.stat().st_mtime_ns for p in (root / "site").rglob("*.html")}
+
+    try:
+        yield rebuild
+    finally:
+        load_config(str(root / "mkdocs.yml")).plugins.on_shutdown()
+
+
+def rebuilt(before: dict[str, int], after: dict[str, int]) -> set[str]:
+    return {path for path, mtime in after.items() if before.get(path) != mtime}
+
+
+@pytest.mark.slow
+def test_under_dirty_a_title_edit_shows_on_its_page_its_backlinks_and_the_generated_pages(site):
+    a = site("a.md", postmortem(title="Checkout outage"))
+    site("b.md", postmortem(id="INC-2025-0002", title="Later", extra="references: [INC-2025-0001]\n"))
+    site("c.md", postmortem(id="INC-2025-0003", title="Unrelated"))
+    with dirty_session(site.root) as rebuild:
+        first = rebuild()
+        a.write_text(postmortem(title="Payment outage"))
+        second = rebuild()
+    out = site.root / "site"
+    assert "Payment outage" in page(out, "postmortems/a")
+    assert "Payment outage" in page(out, "postmortems/b")  # b references a: its related incidents name a
+    year = "postmortems/timeline/2025"  # the generated page listing a on the timeline
+    assert "Payment outage" in page(out, year) and "Checkout outage" not in page(out, year)
+    changed = rebuilt(first, second)
+    assert {"postmortems/a/index.html", "postmortems/b/index.html", f"{year}/index.html"} <= changed
+    assert "postmortems/c/index.html" not in changed  # shows nothing of a
+
+
+@pytest.mark.slow
+def test_under_dirty_an_edit_to_the_prose_rebuilds_its_page_and_no_generated_one(site):
+    a = site("a.md", postmortem(body="## Summary\n\nFirst words.\n"))
+    site("b.md", postmortem(id="INC-2025-0002", extra="references: [INC-2025-0001]\n"))
+    with dirty_session(site.root) as rebuild:
+        first = rebuild()
+        a.write_text(postmortem(body="## Summary\n\nSecond words.\n"))
+        second = rebuild()
+    assert "Second words." in page(site.root / "site", "postmortems/a")
+    changed = rebuilt(first, second)
+    assert "postmortems/a/index.html" in changed
+    names = ("severity", "timeline", "timeline/2025", "services", "tags", "actions")
+    generated = {f"postmortems/{name}/index.html" for name in names}
+    assert generated <= set(second)
+    assert not changed & (generated | {"postmortems/b/index.html", "postmortems/index.html"})
+
+
+@pytest.mark.slow
+def test_under_dirty_a_new_incident_links_the_mentions_of_its_id_elsewhere(site):
+    site("a.md", postmortem(body="## Summary\n\nLike INC-2025-0009 before it.\n"))
+    site("b.md", postmortem(id="INC-2025-0002"))
+    with dirty_session(site.root) as rebuild:
+        first = rebuild()
+        assert 'href="../c/"' not in page(site.root / "site", "postmortems/a")
+        site("c.md", postmortem(id="INC-2025-0009"))
+        second = rebuild()
+    assert 'href="../c/"' in page(site.root / "site", "postmortems/a")
+    assert "postmortems/b/index.html" not in rebuilt(first, second)  # mentions nothing
