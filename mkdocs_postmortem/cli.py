@@ -265,7 +265,14 @@ def new(
     type=click.DateTime(formats=["%Y-%m-%d"]),
     help="Report date (default: the plugin's as_of, else SOURCE_DATE_EPOCH, else today).",
 )
-@click.option("--format", "fmt", type=click.Choice(list(ACTION_FORMATS)), default="table", show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(list(ACTION_FORMATS)),
+    default="table",
+    show_default=True,
+    help="table for people, csv for spreadsheets, json for tools.",
+)
 @click.option("--fail-on-overdue", is_flag=True, help="Exit 1 when any action is overdue (for a scheduled CI job).")
 @_config_option
 def actions(

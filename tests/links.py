@@ -57,7 +57,7 @@ def check_site(site: Path) -> Report:
     cache: dict[Path, _Page] = {}
     root = site.resolve()
     for html in sorted(root.rglob("*.html")):
-        if html.relative_to(root).as_posix() == "404.html":
+        if html.name == "404.html":
             continue  # served for any missing path, so its links are absolute by design
         page = _parse(html, cache)
         where = html.relative_to(root).as_posix()
