@@ -186,7 +186,10 @@ def validate(paths: tuple[Path, ...], fmt: str, config_file: Path | None) -> Non
 @main.command(short_help="Print the effective JSON schema.")
 @_config_option
 def schema(config_file: Path | None) -> None:
-    """Print the effective JSON schema (bundled, with the site's extensions)."""
+    """Print the effective JSON schema (bundled, with the site's extensions).
+
+    Exits 2 when the site's schema extension or options are not usable.
+    """
     site = _site(config_file)
     try:
         effective = effective_schema(site.settings, site.root)
@@ -218,7 +221,11 @@ def new(
     ident: str | None,
     config_file: Path | None,
 ) -> None:
-    """Start a new post-mortem with the next free id; prints its path."""
+    """Start a new post-mortem with the next free id; prints its path.
+
+    Never overwrites a file. Exits 2 on a usage error (an id already taken, a severity the site
+    does not list, a file that exists).
+    """
     site = _site(config_file)
     settings = site.settings
     levels = settings.severities
@@ -393,7 +400,10 @@ def render(out_dir: Path, as_of: dt.datetime | None, engine_config: Path | None,
 @main.command(short_help="Start a lessons-learned site from the starter template.")
 @click.argument("directory", default=".", type=click.Path(file_okay=False, path_type=Path))
 def init(directory: Path) -> None:
-    """Start a new lessons-learned site in DIRECTORY (default: here) from the starter template."""
+    """Start a new lessons-learned site in DIRECTORY (default: here) from the starter template.
+
+    Refuses (exit 2) a folder that is not empty; copies nothing then.
+    """
     try:
         copied = init_site(directory)
     except ScaffoldError as exc:
