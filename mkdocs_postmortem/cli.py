@@ -323,7 +323,14 @@ def actions(
     type=click.DateTime(formats=["%Y-%m-%d"]),
     help="Report date (default: the plugin's as_of, else SOURCE_DATE_EPOCH, else today).",
 )
-@click.option("--format", "fmt", type=click.Choice(list(STATS_FORMATS)), default="table", show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(list(STATS_FORMATS)),
+    default="table",
+    show_default=True,
+    help="table for people, json for tools (every figure of the page, the series included).",
+)
 @_config_option
 def stats(since: dt.datetime | None, as_of: dt.datetime | None, fmt: str, config_file: Path | None) -> None:
     """The figures of the site's metrics page, computed by the same functions: incidents by severity
