@@ -163,8 +163,14 @@ def test_the_zensical_site_shows_incident_ids_linked_and_in_the_title(zensical_s
     targets = {href for href, text in page.links if text == "INC-2025-0003"}
     assert targets == {"../inc-2025-0003-checkout-latency/"}, page.links
     assert "recurrence" in (folder / "inc-2025-0042-spacetime-api-outage" / "index.html").read_text().lower()
-    listing = Page(folder / "severity" / "index.html")
-    assert ("../inc-2025-0042-spacetime-api-outage/", "SpaceTime API outage") in listing.links
+    incident = folder / "inc-2025-0042-spacetime-api-outage" / "index.html"
+    listed = [  # every generated list that shows the incident links its title to its page
+        (page, href)
+        for page in folder.rglob("index.html")
+        for href, text in Page(page).links
+        if text == "SpaceTime API outage" and page != incident
+    ]
+    assert listed and all((page.parent / href / "index.html").resolve() == incident.resolve() for page, href in listed)
     address = folder / Path(address_uri("", "INC-2025-0042"))
     assert ("../inc-2025-0042-spacetime-api-outage/", "INC-2025-0042: SpaceTime API outage") in Page(address).links
 
