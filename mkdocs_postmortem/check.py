@@ -221,6 +221,17 @@ def _format_message(fmt: str, value: Any) -> str:
 # --- rules across documents ---------------------------------------------------
 
 
+#: The rules across files, which no schema can state, in words: the format reference lists these
+#: (mkdocs_postmortem/docgen.py), and cross_problems below enforces each. `{timing_order}` is filled in there.
+CROSS_FILE_RULES: tuple[str, ...] = (
+    "`id` is unique across the site: two post-mortems with the same id are both errors, each naming the other's file and line.",
+    "Every id in `references` names a post-mortem of the site (a draft counts); a close id is suggested"
+    " (\"did you mean 'INC-2025-0042'?\").",
+    "A post-mortem does not reference its own id.",
+    "`timing` is in order, for the moments stated: {timing_order}.",
+)
+
+
 def cross_problems(docs: Sequence[Document], context: Sequence[Document] = ()) -> list[Problem]:
     """Unique ids, references that resolve and are not self-references (timing order: `document_problems`).
 

@@ -17,7 +17,7 @@ from .catalog import ACTION_STATES, resolve_as_of
 from .load import MARKDOWN_EXTENSIONS, find_postmortems, is_markdown, is_postmortem_name, load_file, scan_folder
 from .metrics import compute
 from .model import DUE_SOON_DAYS, Document, Problem
-from .outputs import ACTION_FORMATS, PROBLEM_FORMATS, STATS_FORMATS, Published, exports
+from .outputs import ACTION_FORMATS, PROBLEM_FORMATS, STATS_FORMATS
 from .placeholders import read_template
 from .scaffold import ScaffoldError, file_name, init_site, new_postmortem, next_id, template_path, template_text
 from .schema import SchemaConfigError, effective_schema, make_validator
@@ -201,7 +201,10 @@ def validate(paths: tuple[Path, ...], fmt: str, config_file: Path | None) -> Non
 @main.command(short_help="Print the effective JSON schema.")
 @_config_option
 def schema(config_file: Path | None) -> None:
-    """Print the effective JSON schema (bundled, with the site's extensions)."""
+    """Print the effective JSON schema (bundled, with the site's extensions).
+
+    Exits 2 when the site's schema extension or options are not usable.
+    """
     site = _site(config_file)
     try:
         effective = effective_schema(site.settings, site.root)
@@ -233,7 +236,11 @@ def new(
     ident: str | None,
     config_file: Path | None,
 ) -> None:
-    """Start a new post-mortem with the next free id; prints its path."""
+    """Start a new post-mortem with the next free id; prints its path.
+
+    Never overwrites a file. Exits 2 on a usage error (an id already taken, a severity the site
+    does not list, a file that exists).
+    """
     site = _site(config_file)
     settings = site.settings
     levels = settings.severities
@@ -280,7 +287,14 @@ def new(
     type=click.DateTime(formats=["%Y-%m-%d"]),
     help="Report date (default: the plugin's as_of, else SOURCE_DATE_EPOCH, else today).",
 )
-@click.option("--format", "fmt", type=click.Choice(list(ACTION_FORMATS)), default="table", show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(list(ACTION_FORMATS)),
+    default="table",
+    show_default=True,
+    help="table for people, csv for spreadsheets, json for tools.",
+)
 @click.option("--fail-on-overdue", is_flag=True, help="Exit 1 when any action is overdue (for a scheduled CI job).")
 @_config_option
 def actions(
@@ -324,7 +338,14 @@ def actions(
     type=click.DateTime(formats=["%Y-%m-%d"]),
     help="Report date (default: the plugin's as_of, else SOURCE_DATE_EPOCH, else today).",
 )
-@click.option("--format", "fmt", type=click.Choice(list(STATS_FORMATS)), default="table", show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(list(STATS_FORMATS)),
+    default="table",
+    show_default=True,
+    help="table for people, json for tools (every figure of the page, the series included).",
+)
 @_config_option
 def stats(since: dt.datetime | None, as_of: dt.datetime | None, fmt: str, config_file: Path | None) -> None:
     """The figures of the site's metrics page, computed by the same functions: incidents by severity
@@ -341,7 +362,7 @@ def stats(since: dt.datetime | None, as_of: dt.datetime | None, fmt: str, config
     click.echo(STATS_FORMATS[fmt](metrics))
 
 
-@main.command(short_help="Write the site's pages as plain Markdown (no plugin needed).")
+@main.command(short_help="Write the whole site as a plain docs folder, for Zensical (no plugin needed).")
 @click.argument("out_dir", type=click.Path(file_okay=False, path_type=Path))
 @click.option(
     "--as-of",
@@ -349,59 +370,52 @@ def stats(since: dt.datetime | None, as_of: dt.datetime | None, fmt: str, config
     type=click.DateTime(formats=["%Y-%m-%d"]),
     help="Date of the open-actions page (default: the plugin's as_of, else SOURCE_DATE_EPOCH, else today).",
 )
+@click.option(
+    "--write-config",
+    "engine_config",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write the config that builds OUT_DIR (MkDocs' format, which Zensical reads): the site's settings "
+    "without plugins, with the stylesheet, script, Markdown extensions and a nav wired in. Never overwrites a file.",
+)
 @_config_option
-def render(out_dir: Path, as_of: dt.datetime | None, config_file: Path | None) -> None:
-    """Write the generated pages and the decorated post-mortems to OUT_DIR as plain Markdown.
+def render(out_dir: Path, as_of: dt.datetime | None, engine_config: Path | None, config_file: Path | None) -> None:
+    """Write the site as a plain docs folder to OUT_DIR, for engines that cannot run MkDocs plugins (Zensical).
 
-    For engines that cannot run MkDocs plugins (Zensical, for one): point
-    their docs folder at OUT_DIR. Incident ids in the text are written as
-    Markdown links by the plugin's own rule (link_mentions). Bodies keep their raw HTML:
-    the plugin's body_html sanitizer works on HTML, this writes Markdown. Refuses a non-empty OUT_DIR.
+    OUT_DIR gets the site's own files, the post-mortems decorated as the plugin decorates them
+    (summary card, actions, related incidents, incident ids linked, "ID: title" as the title), the
+    generated pages, the stylesheet and script, the exports and each incident's address page.
+    With --write-config, the config that builds it: `zensical build -f FILE`. The engine runs no
+    check: run `postmortem validate` in CI. Bodies keep their raw HTML: the plugin's body_html
+    sanitizer works on HTML, this writes Markdown. Refuses a non-empty OUT_DIR; exits 1 on invalid post-mortems.
     """
-    from . import assets  # the renderer, Jinja and Markdown: only the commands that render import them
-    from .addresses import address_pages
-    from .mentions import MentionIndex, link_in_markdown
-    from .render import Renderer, escape_title, front_matter, page_meta
+    from . import assets, standalone  # the renderer, Jinja and Markdown: only the commands that render import them
 
     site = _site(config_file)
     if out_dir.exists() and any(out_dir.iterdir()):
         raise click.UsageError(f"{_display(out_dir)} is not empty; choose a new folder (nothing was written)")
+    if engine_config is not None and engine_config.exists():
+        raise click.UsageError(f"{_display(engine_config)} exists; choose a new name (nothing was written)")
     folder = site.settings.dir
     loaded = pipeline.load_folder(site.postmortem_dir, folder, _display)
     result = _build(site, loaded.entries, _validator(site), problems=loaded.problems, as_of=as_of.date() if as_of else None)
     if result.problems:
         click.echo(PROBLEM_FORMATS["text"](result.problems, result.checked), err=True)
         raise SystemExit(1)
-    catalog = result.catalog
-    renderer = Renderer.create(catalog, folder, result.as_of, site.directory_urls, metrics_since=site.settings.metrics_since)
-    pages = renderer.pages(site.settings.nav_title)
-    mentions = MentionIndex.of({i.id: i.src_uri for i in catalog.incidents.values()} if site.settings.link_mentions else {})
     schema = effective_schema(site.settings, site.root)
     bodies = {uri: doc.body for doc, uri in loaded.entries}
-    for incident in catalog.incidents.values():  # drafts are left out unless the site publishes them
-        uri = incident.src_uri
-        # the same meta the plugin hands the theme (private fields already stripped by the pipeline),
-        # title escaped now: an engine without the plugin prints it raw
-        meta = page_meta(incident.meta, schema)
-        escape_title(meta)
-        body = link_in_markdown(renderer.decorate(incident, bodies[uri]), mentions, uri, incident.id)
-        pages[uri] = front_matter(meta) + body
-    files: dict[str, bytes] = {uri: text.encode("utf-8") for uri, text in pages.items()}
-    files |= {asset.uri: asset.source.read_bytes() for asset in assets.ASSETS}
-    files |= exports(Published(catalog, result.as_of, folder, site.directory_urls, site.site_url))
-    # postmortems/<ID>/ leads to each incident's page, as in the plugin's build (addresses.py)
-    taken = {renderer.dest_uri(uri).casefold() if uri.endswith(".md") else uri.casefold(): uri for uri in files}
-    urls = {i.src_uri: renderer.page_url(i.src_uri) for i in catalog.incidents.values()}
-    addresses, collisions = address_pages(catalog, folder, urls, taken, site.site_url)
-    files |= {uri: html.encode("utf-8") for uri, html in addresses.items()}
-    for collision in collisions:
-        click.echo(f"warning: {collision}", err=True)
-    for uri, content in files.items():
-        target = out_dir / uri
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(content)
-    sheets = " and ".join(assets.stylesheets())
-    click.echo(f"{len(files)} files written to {_display(out_dir)}; add {sheets} to the site's stylesheets for the badges")
+    warnings: list[str] = []
+    files = standalone.docs_folder(site, result.catalog, result.as_of, bodies, schema, warnings)
+    for warning in warnings:
+        click.echo(f"warning: {warning}", err=True)
+    standalone.write(out_dir, files)
+    click.echo(f"{len(files)} files written to {_display(out_dir)}")
+    if engine_config is not None:
+        engine_config.parent.mkdir(parents=True, exist_ok=True)
+        engine_config.write_text(standalone.engine_config(site, out_dir, engine_config, files), encoding="utf-8")
+        click.echo(f"config written to {_display(engine_config)}: build with `zensical build -f {_display(engine_config)}`")
+    else:
+        sheets = " and ".join(assets.stylesheets() + assets.scripts())
+        click.echo(f"add {sheets} to the engine's config, or pass --write-config FILE for a config that builds it")
     if site.settings.body_html == "sanitized":  # the plugin sanitizes HTML; this writes Markdown (docs/cli.md, render)
         click.echo(
             "note: post-mortem bodies keep their raw HTML here; body_html: sanitized applies to the plugin's build only,"
@@ -413,7 +427,10 @@ def render(out_dir: Path, as_of: dt.datetime | None, config_file: Path | None) -
 @main.command(short_help="Start a lessons-learned site from the starter template.")
 @click.argument("directory", default=".", type=click.Path(file_okay=False, path_type=Path))
 def init(directory: Path) -> None:
-    """Start a new lessons-learned site in DIRECTORY (default: here) from the starter template."""
+    """Start a new lessons-learned site in DIRECTORY (default: here) from the starter template.
+
+    Refuses (exit 2) a folder that is not empty; copies nothing then.
+    """
     try:
         copied = init_site(directory)
     except ScaffoldError as exc:

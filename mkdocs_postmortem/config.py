@@ -50,34 +50,39 @@ class _Levels(c.ListOfItems[str]):
 
 class PostmortemConfig(base.Config):
     dir = c.Type(str, default="postmortems")
-    """Folder of the post-mortems, relative to docs_dir. Every `.md` file in it
-    is a post-mortem, except `index.md` at its top and names starting with `_`."""
+    """Folder of the post-mortems, relative to `docs_dir`. Every Markdown file in it (any ending
+    MkDocs publishes: `.md`, `.markdown`, ...) is a post-mortem, except `index.md` at its top and
+    names starting with `_` or `.` ([which files](format.md#which-files-are-post-mortems)). The
+    build warns when the folder does not exist or holds none."""
 
     schema = c.Optional(c.File(exists=True))
     """A JSON (or YAML) schema extension, relative to mkdocs.yml: a site's own fields
     (`properties`), fields it requires (`required`) and conditions (`allOf`, `if`/`then`);
-    never a looser or retyped core field (see `schema.effective_schema`)."""
+    never a looser or retyped core field ([your own fields](plugin.md#your-own-fields))."""
 
     on_invalid = c.Choice(("error", "warn"), default="error")
     """`error` fails the build on an invalid post-mortem, listing every problem;
-    `warn` logs each problem as a warning (so `mkdocs build --strict` still fails)."""
+    `warn` logs each problem as a warning (so `mkdocs build --strict` still fails) and leaves
+    the invalid ones out of the indexes."""
 
     as_of = _Date()
-    """The "as of" date (YYYY-MM-DD) of the open-actions page. Default:
-    SOURCE_DATE_EPOCH when set (reproducible builds), else today."""
+    """The "as of" date (YYYY-MM-DD, quoted or not; any day from 0001-01-01 to 9999-12-31) of the
+    open-actions page, which states it. Default: `SOURCE_DATE_EPOCH` when set (reproducible
+    builds), else today. A number, a date and time or a day that does not exist (2026-02-30)
+    is a config error."""
 
     metrics_since = _Date()
-    """The first day (YYYY-MM-DD) the metrics page and `postmortem stats` count: incidents dated
-    earlier are left out of every figure there (their pages and indexes stay). Default: every
-    published incident."""
+    """The first day (YYYY-MM-DD) the [metrics page](plugin.md#the-metrics-page) and `postmortem stats`
+    count: incidents dated earlier are left out of every figure there (their pages and indexes
+    stay). Default: every published incident. Same rules as `as_of`."""
 
     id_pattern = c.Optional(c.Type(str))
-    """Regular expression every incident id must match. Default: the bundled
-    schema's (`schema.DEFAULT_ID_PATTERN`: INC-2025-0042, SEC-12, OPS-EU-7)."""
+    """Regular expression every incident id (and every referenced id) must match. Default: the
+    bundled schema's, `^[A-Z][A-Z0-9]*(-[A-Z0-9]+)+$` (INC-2025-0042, SEC-12, OPS-EU-7)."""
 
     severities = _Levels(c.Type(str), default=list(DEFAULT_SEVERITIES))
-    """Severity levels, most severe first (default: the bundled schema's, `schema.DEFAULT_SEVERITIES`).
-    Indexes list them in this order."""
+    """Severity levels, most severe first (default: the bundled schema's). Indexes list them in
+    this order; a post-mortem's `severity` must be one of them."""
 
     id_format = c.Type(str, default="INC-{year}-{number:04d}")
     """How `postmortem new` numbers incidents: a Python format string with
@@ -92,8 +97,9 @@ class PostmortemConfig(base.Config):
     body_html = c.Choice(("sanitized", "trusted"), default="sanitized")
     """`sanitized` passes the HTML of every post-mortem page through the allowlist of
     `mkdocs_postmortem/sanitize.py`: raw HTML written in a body keeps ordinary content markup and
-    loses scripts, event handlers, `javascript:` and `data:` URLs, frames, forms and styles.
-    `trusted` publishes it as written (embedded dashboards), for sites that review every body."""
+    loses scripts, event handlers, `javascript:` and `data:` URLs, frames, forms and styles
+    ([what stays](plugin.md#the-body)). `trusted` publishes it as written (embedded dashboards),
+    for sites that review every body."""
 
     drafts = c.Choice(DRAFTS_CHOICES, default="exclude")
     """What happens to drafts (`status: draft`): `exclude` leaves them out of `mkdocs build` and of
@@ -111,7 +117,8 @@ class PostmortemConfig(base.Config):
     """Front-matter fields kept off every page, the search index, every report and export, given as
     dotted paths (`impact.revenue_usd`, `impact.data_loss_details`; a path through a list, such as
     `actions.ticket`, names the field in every item). They are still validated. A path that names
-    no field of the schema is an error."""
+    no field of the schema is a config error with a "did you mean"; a field every post-mortem must
+    have (`title`) cannot be private."""
 
     def _validate(self) -> tuple[base.ConfigErrors, base.ConfigWarnings]:
         failed, warnings = super()._validate()

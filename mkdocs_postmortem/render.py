@@ -226,6 +226,9 @@ class Renderer:
     listings: dict[str, dict[str, Listing]]  # LISTINGS key -> name (severity, year, service, tag, owner) -> its listing
     directory_urls: bool = True  # MkDocs' use_directory_urls: where a page lands, for links written as HTML
     metrics_since: dt.date | None = None  # the metrics page's first day (the `metrics_since` option)
+    # Links written as HTML name the source page (`inc-1.md`), as Markdown links do: for an engine
+    # that rewrites links in raw HTML too (Zensical; `postmortem render`). MkDocs does not.
+    source_links: bool = False
     _listed_in: dict[str, Listing] = field(default_factory=dict, repr=False)  # incident id -> its timeline page
 
     @classmethod
@@ -237,6 +240,8 @@ class Renderer:
         directory_urls: bool = True,
         metrics_since: dt.date | None = None,
         page_rows: int | None = None,
+        *,
+        source_links: bool = False,
     ) -> Renderer:
         """`page_rows`: the most rows a generated list page holds (default: listings.PAGE_ROWS)."""
         page_rows = listings_module.PAGE_ROWS if page_rows is None else page_rows
@@ -256,7 +261,7 @@ class Renderer:
             listings[kind] = {
                 name: split(f"{stem}/{files[name]}", name or "no owner", rows, LISTINGS[kind], page_rows) for name, rows in named
             }
-        renderer = cls(catalog, folder, as_of, env, report, listings, directory_urls, metrics_since)
+        renderer = cls(catalog, folder, as_of, env, report, listings, directory_urls, metrics_since, source_links=source_links)
         for listing in listings["timeline"].values():
             for leaf in listing.leaves():
                 renderer._listed_in.update((i.id, leaf) for i in leaf.rows)
@@ -292,6 +297,8 @@ class Renderer:
 
     def html_href(self, page_uri: str, target_uri: str) -> str:
         """A link from one page to another in HTML, which MkDocs does not rewrite as it does Markdown links."""
+        if self.source_links:
+            return self.href(page_uri, target_uri)
         target = self.dest_uri(target_uri)
         rel = relative_path(target, posixpath.dirname(self.dest_uri(page_uri)))
         if self.directory_urls and posixpath.basename(rel) == "index.html":

@@ -56,6 +56,7 @@ class Site:
     exclude_docs: Any = None  # MkDocs' `exclude_docs` (a gitignore-style spec), or None: files the build never sees
     directory_urls: bool = True  # MkDocs' `use_directory_urls`: where pages land (the exports' page URLs)
     site_url: str = ""  # MkDocs' `site_url`, ending in "/"; "" when unset (the calendar's links stay relative)
+    config: dict[str, Any] = field(default_factory=dict)  # the config file as read (INHERIT merged; Python tags inert)
 
     def is_excluded(self, path: Path) -> bool:
         """Whether MkDocs' `exclude_docs` leaves this file out of the build (so `validate` leaves it too)."""
@@ -111,12 +112,19 @@ def find_site(start: Path, config_file: Path | None = None, fallback: Path | Non
     urls = _urls(config, shown)
     options = _plugin_options(config, shown)
     if options is None:  # the plugin is not enabled: its defaults
-        return Site(path.parent, path.parent / docs_dir, default_settings(), path, exclude_docs=exclude, **urls)
+        return Site(path.parent, path.parent / docs_dir, default_settings(), path, exclude_docs=exclude, config=config, **urls)
     checked, errors, warnings = validate_options(options, str(path))
     if errors:
         raise SiteError("\n".join(f"{shown}: {e}" for e in errors))
     return Site(
-        path.parent, path.parent / docs_dir, checked.settings(), path, [f"{shown}: {w}" for w in warnings], exclude, **urls
+        path.parent,
+        path.parent / docs_dir,
+        checked.settings(),
+        path,
+        [f"{shown}: {w}" for w in warnings],
+        exclude,
+        config=config,
+        **urls,
     )
 
 
@@ -155,9 +163,18 @@ class _SafeLoader(yaml.SafeLoader):
     """Safe YAML for mkdocs.yml: the CLI needs plain values only, so Python tags are read as inert text."""
 
 
+class PythonTag(str):
+    """A Python tag of mkdocs.yml, read as the inert text `!!python/...`; it keeps its YAML node, so a
+    config written from this one (`postmortem render --write-config`) carries the tag as written."""
+
+    node: yaml.Node
+
+
 def _python_tag(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> str:
     # `!!python/name:material.extensions.emoji.twemoji` would import Material: never needed here.
-    return f"!!python/{suffix}"
+    tag = PythonTag(f"!!python/{suffix}")
+    tag.node = node
+    return tag
 
 
 def _timestamp(loader: yaml.SafeLoader, node: yaml.Node) -> dt.date:

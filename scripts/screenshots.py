@@ -3,6 +3,7 @@ at laptop and phone widths, in the light and the dark palette.
 
     ./dev shots                      # the starter site, into build/screenshots/
     ./dev shots --site docs-site-dir --out DIR --incident inc-2025-0042-spacetime-api-outage
+    ./dev shots --docs               # refresh the documentation's screenshots (docs/assets/screenshots/)
 
 The site is built with `mkdocs build --strict` (SOURCE_DATE_EPOCH fixed, so the overdue report is
 reproducible), served on 127.0.0.1 and opened in Debian's Chromium through Playwright. Each shot is a
@@ -78,6 +79,41 @@ def pages_of(site: Path, built: Path, folder: str, incidents: list[str]) -> list
     return [*generated, *(f"{folder}/{name}" for name in incidents)]
 
 
+#: The documentation's screenshots (--docs): (page, width, scheme, file name), the window only (small PNGs in git).
+DOCS_OUT = REPO / "docs" / "assets" / "screenshots"
+DOCS_SHOTS = (
+    ("postmortems", 1400, "light", "overview.png"),
+    ("postmortems/inc-2025-0042-spacetime-api-outage", 1400, "light", "incident.png"),
+    ("postmortems/actions", 1400, "dark", "actions-dark.png"),
+    ("postmortems/inc-2025-0042-spacetime-api-outage", 390, "dark", "incident-phone-dark.png"),
+)
+
+
+def shoot_docs(base_url: str, out: Path) -> None:
+    """The documentation's screenshots: each a window (1400x900 or 390x844), not a whole page."""
+    from playwright.sync_api import sync_playwright
+
+    out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as profile, sync_playwright() as p:
+        for scheme in SCHEMES:
+            context = p.chromium.launch_persistent_context(
+                profile + "-" + scheme,
+                executable_path=CHROMIUM,
+                args=CHROMIUM_ARGS,
+                color_scheme=scheme,  # type: ignore[arg-type]
+            )
+            context.route(lambda url: not url.startswith(base_url), lambda route: route.fulfill(status=200, body=""))
+            page = context.new_page()
+            for path, width, wanted, name in DOCS_SHOTS:
+                if wanted != scheme:
+                    continue
+                page.set_viewport_size({"width": width, "height": 900 if width > 600 else 844})
+                page.goto(base_url + path + "/")
+                page.wait_for_load_state("load")
+                page.screenshot(path=str(out / name))
+            context.close()
+
+
 def shoot(base_url: str, pages: list[str], out: Path, widths: tuple[int, ...], schemes: tuple[str, ...]) -> list[str]:
     """Take the screenshots; return one line per shot that scrolls sideways."""
     from playwright.sync_api import sync_playwright  # a test dependency: imported only when shooting
@@ -122,7 +158,21 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--width", type=int, action="append", help="default: 1400 and 390")
     parser.add_argument("--scheme", choices=SCHEMES, action="append", help="default: light and dark")
+    parser.add_argument(
+        "--docs",
+        action="store_true",
+        help=f"refresh the documentation's screenshots of the starter site ({DOCS_OUT.relative_to(REPO)})",
+    )
     args = parser.parse_args(argv)
+    if args.docs:
+        out = args.out if args.out != parser.get_default("out") else DOCS_OUT
+        with tempfile.TemporaryDirectory() as tmp:
+            built = Path(tmp) / "site"
+            build(args.site, built)
+            with served(built) as base_url:
+                shoot_docs(base_url, out)
+        print(f"{len(DOCS_SHOTS)} screenshots for the documentation in {out}")
+        return 0
     incidents = args.incident or ["inc-2025-0042-spacetime-api-outage"]
     with tempfile.TemporaryDirectory() as tmp:
         built = Path(tmp) / "site"

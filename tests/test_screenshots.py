@@ -37,3 +37,13 @@ def test_the_script_shoots_every_generated_page_and_the_incident_at_the_width_as
     width, height = png_size(tmp_path / "postmortems-390-dark.png")
     assert width == 390 and height > 900  # a full page, not just the window
     assert f"{len(shots)} screenshots of {len(shots)} pages" in capsys.readouterr().out
+
+
+def test_the_docs_mode_shoots_the_documentations_screenshots_as_windows(tmp_path: Path, capsys):
+    script = load_script()
+    assert script.main(["--docs", "--out", str(tmp_path)]) == 0
+    assert sorted(p.name for p in tmp_path.glob("*.png")) == sorted(name for *_, name in script.DOCS_SHOTS)
+    for page, width, _, name in script.DOCS_SHOTS:
+        shot_width, height = png_size(tmp_path / name)
+        assert shot_width == width and height <= 900, (page, name)  # the window, not the whole page: small PNGs
+        assert (REPO / "docs" / "assets" / "screenshots" / name).is_file()  # the ones in git, shown by docs/index.md
