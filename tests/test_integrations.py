@@ -292,3 +292,13 @@ def test_the_vs_code_task_puts_validate_output_on_file_and_line(tmp_path: Path, 
     assert (match.group(matcher["file"]), match.group(matcher["line"])) == ("docs/postmortems/a.md", "5")
     assert match.group(matcher["message"]).startswith("severity: 'P9' is not one of")
     assert re.match(matcher["regexp"], output[-1]) is None  # the summary line is not a problem
+
+
+def test_the_calendar_recipe_gives_the_addresses_the_build_writes_the_feeds_at():
+    from mkdocs_postmortem.config import default_settings
+    from mkdocs_postmortem.outputs import ACTIONS_ICS, OWNER_FEEDS, owner_feed
+
+    text = (REPO / "docs" / "recipes" / "calendar.md").read_text()
+    folder = default_settings().dir
+    assert f"https://<your site>/{folder}/{ACTIONS_ICS} " in text
+    assert f"https://<your site>/{folder}/{OWNER_FEEDS}/{owner_feed('Dev Team')} " in text
