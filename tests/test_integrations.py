@@ -235,6 +235,43 @@ def test_pre_commit_runs_the_hook_from_this_repository(tmp_path: Path):
     assert "severity: 'P9' is not one of" in result.stdout
 
 
+BAD = "---\nid: INC-2025-0001\ntitle: T\ndate: 2025-01-01\nseverity: P9\nstatus: draft\n---\n"
+GOOD = "---\nid: INC-2025-0002\ntitle: T\ndate: 2025-01-01\nseverity: P1\nstatus: draft\nreferences: [INC-2025-0003]\n---\n"
+
+
+@pytest.mark.parametrize(
+    ("config", "folder", "args"),
+    [
+        # a site in a subfolder, configured by properdocs.yml, post-mortems in docs/incidents/
+        ("handbook/properdocs.yml", "handbook/docs/incidents", []),
+        # a config by another name, beside the content rather than above it: --config-file (the hook's args:)
+        ("sites/lessons.yml", "content/incidents", ["--config-file", "sites/lessons.yml"]),
+    ],
+)
+def test_the_hook_command_works_in_other_layouts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, config: str, folder: str, args: list[str]
+):
+    """What the pre-commit recipe's `files:` and `args:` overrides make the hook run, from the repository's root:
+    the changed files are checked against the rest of their site; index.md and _template.md are skipped."""
+    from click.testing import CliRunner
+
+    from mkdocs_postmortem.cli import main
+
+    docs_dir = os.path.relpath(tmp_path / folder.rsplit("/", 1)[0], tmp_path / config.rsplit("/", 1)[0])
+    (tmp_path / config).parent.mkdir(parents=True)
+    (tmp_path / config).write_text(f"site_name: H\ndocs_dir: {docs_dir}\nplugins:\n  - postmortem:\n      dir: incidents\n")
+    (tmp_path / folder).mkdir(parents=True)
+    for name, text in {"a.md": BAD, "b.md": GOOD, "c.md": GOOD.replace("0002", "0003").replace("0003]", "0002]")}.items():
+        (tmp_path / folder / name).write_text(text)
+    (tmp_path / folder / "index.md").write_text("# Incidents\n")
+    monkeypatch.chdir(tmp_path)
+    changed = [f"{folder}/b.md", f"{folder}/index.md"]  # b refers to c, which this commit does not change
+    assert CliRunner().invoke(main, ["validate", *args, *changed]).exit_code == 0
+    result = CliRunner().invoke(main, ["validate", *args, f"{folder}/a.md", *changed])
+    assert result.exit_code == 1
+    assert result.output.startswith(f"{folder}/a.md:5: severity: 'P9' is not one of")
+
+
 def test_the_vs_code_task_puts_validate_output_on_file_and_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     from click.testing import CliRunner
 
@@ -255,3 +292,13 @@ def test_the_vs_code_task_puts_validate_output_on_file_and_line(tmp_path: Path, 
     assert (match.group(matcher["file"]), match.group(matcher["line"])) == ("docs/postmortems/a.md", "5")
     assert match.group(matcher["message"]).startswith("severity: 'P9' is not one of")
     assert re.match(matcher["regexp"], output[-1]) is None  # the summary line is not a problem
+
+
+def test_the_calendar_recipe_gives_the_addresses_the_build_writes_the_feeds_at():
+    from mkdocs_postmortem.config import default_settings
+    from mkdocs_postmortem.outputs import ACTIONS_ICS, OWNER_FEEDS, owner_feed
+
+    text = (REPO / "docs" / "recipes" / "calendar.md").read_text()
+    folder = default_settings().dir
+    assert f"https://<your site>/{folder}/{ACTIONS_ICS} " in text
+    assert f"https://<your site>/{folder}/{OWNER_FEEDS}/{owner_feed('Dev Team')} " in text

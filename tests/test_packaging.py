@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
+import tarfile
+from pathlib import Path
 
+import pytest
 from markdown_it import MarkdownIt
 
 from mkdocs_postmortem import __version__
@@ -72,3 +78,58 @@ def test_every_link_to_the_project_names_its_repository():
         if m[1] != REPOSITORY
     }
     assert others == set()
+
+
+# --- the source distribution: the repository, and its tests run from it ------------------------------
+
+#: Tests run from the unpacked sdist: the documentation (docs/, mkdocs.yml, the files its recipes
+#: quote), the schema, the starter site's CI files, the callers of the pipeline (bench/). The
+#: pre-commit test is left out: `pre-commit try-repo` needs a git repository, which an sdist is not.
+FROM_THE_SDIST = [
+    "tests/test_docs.py",
+    "tests/test_packaging.py",
+    "tests/test_integrations.py",
+    "tests/test_pipeline.py",
+    "tests/test_site.py::test_this_projects_own_documentation_builds_strict_with_the_plugin",
+]
+
+
+@pytest.fixture(scope="module")
+def sdist(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sdist `python -m build` makes, unpacked."""
+    work = tmp_path_factory.mktemp("sdist")
+    command = [sys.executable, "-m", "build", "--sdist", "--outdir", str(work / "dist"), str(REPO)]
+    subprocess.run(command, check=True, capture_output=True)
+    (archive,) = (work / "dist").glob(f"mkdocs_postmortem-{__version__}.tar.gz")
+    with tarfile.open(archive) as tar:
+        tar.extractall(work / "unpacked", **({"filter": "data"} if hasattr(tarfile, "data_filter") else {}))  # type: ignore[arg-type]
+    return work / "unpacked" / f"mkdocs_postmortem-{__version__}"
+
+
+@pytest.mark.slow
+def test_the_sdist_holds_every_file_of_the_repository(sdist: Path):
+    """Docs, mkdocs.yml, the pre-commit hook, bench/, scripts/, the tests and their fixtures: all of it."""
+    if not (REPO / ".git").exists():
+        pytest.skip("not a git checkout (an unpacked sdist): nothing to compare with")  # CI runs a clone: never skipped there
+    tracked = subprocess.run(["git", "ls-files"], cwd=REPO, capture_output=True, text=True, check=True).stdout.splitlines()
+    missing = [name for name in tracked if (REPO / name).exists() and not (sdist / name).is_file()]
+    assert missing == []
+
+
+@pytest.mark.slow
+def test_the_sdists_own_tests_pass_from_it(sdist: Path):
+    env = {**os.environ, "PYTHONPATH": str(sdist), "NO_MKDOCS_2_WARNING": "1"}  # the sdist's package, not this checkout's
+    where = subprocess.run(
+        [sys.executable, "-c", "import mkdocs_postmortem; print(mkdocs_postmortem.__file__)"],
+        cwd=sdist,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert Path(where.stdout.strip()) == sdist / "mkdocs_postmortem" / "__init__.py"
+    command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-m", "not slow and not browser"]
+    command += ["-k", "not pre_commit_runs", *FROM_THE_SDIST]
+    result = subprocess.run(command, cwd=sdist, env=env, capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+    assert re.search(r"\b\d{2,} passed\b", result.stdout), result.stdout[-2000:]
