@@ -226,6 +226,7 @@ class Renderer:
     listings: dict[str, dict[str, Listing]]  # LISTINGS key -> name (severity, year, service, tag, owner) -> its listing
     directory_urls: bool = True  # MkDocs' use_directory_urls: where a page lands, for links written as HTML
     metrics_since: dt.date | None = None  # the metrics page's first day (the `metrics_since` option)
+    page_rows: int = listings_module.PAGE_ROWS  # the most rows a generated list page holds
     # Links written as HTML name the source page (`inc-1.md`), as Markdown links do: for an engine
     # that rewrites links in raw HTML too (Zensical; `postmortem render`). MkDocs does not.
     source_links: bool = False
@@ -261,7 +262,9 @@ class Renderer:
             listings[kind] = {
                 name: split(f"{stem}/{files[name]}", name or "no owner", rows, LISTINGS[kind], page_rows) for name, rows in named
             }
-        renderer = cls(catalog, folder, as_of, env, report, listings, directory_urls, metrics_since, source_links=source_links)
+        renderer = cls(
+            catalog, folder, as_of, env, report, listings, directory_urls, metrics_since, page_rows, source_links=source_links
+        )
         for listing in listings["timeline"].values():
             for leaf in listing.leaves():
                 renderer._listed_in.update((i.id, leaf) for i in leaf.rows)
@@ -487,6 +490,7 @@ class Renderer:
             "inverse_relation": INVERSE_RELATION,
             "month_names": calendar.month_name,
             "recent_count": 10,
+            "page_rows": self.page_rows,
         }
 
     def page(self, name: str, **extra: Any) -> str:

@@ -217,15 +217,30 @@ def test_the_open_actions_page_lists_every_open_action_by_owner_with_days_overdu
     tab.click_and_wait(tab.page.locator("article .admonition a[href='actions/']"))
     expect(tab.page.locator("article h1")).to_contain_text("Open actions")
     expect(tab.page.locator("article")).to_contain_text(f"As of {as_of().isoformat()}")
-    # One line per owner, linking to the owner's page; there each item starts with its state
-    # ("12 days overdue", "due soon", "later").
-    owners = tab.page.eval_on_selector_all("article .pm-groups li > a:first-child", "as => as.map(a => [a.textContent, a.href])")
-    groups = []
-    for owner, url in owners:
-        tab.page.goto(url)
-        expect(tab.page.locator("article h1")).to_contain_text(f"Open actions owned by {owner}")
-        states = tab.page.eval_on_selector_all("article li .pm-state", "ss => ss.map(s => s.textContent.trim())")
-        groups.append({"heading": owner, "states": states})
+    # Every open action on this one page (the starter site's dozen fit): a heading per owner, linking to
+    # the owner's page; each item starts with its state ("12 days overdue", "due soon", "later").
+    groups = tab.page.eval_on_selector_all(
+        "article h2",
+        """hs => hs.map(h => {
+            const items = [];
+            for (let e = h.nextElementSibling; e && e.tagName !== 'H2'; e = e.nextElementSibling) {
+                if (e.tagName !== 'UL') continue;
+                for (const li of e.querySelectorAll(':scope > li')) items.push(li.querySelector('.pm-state').textContent.trim());
+            }
+            const page = h.nextElementSibling.querySelector('a');  // the line under the heading
+            return {heading: h.textContent.replace(/[¶#]$/, '').trim(), states: items, page: page ? page.href : null};
+        })""",
+    )
+    for group in groups:
+        assert group["page"], group
+    for width in (1400, 390):  # nothing scrolls sideways on a laptop or a phone
+        tab.page.set_viewport_size({"width": width, "height": 900})
+        assert tab.page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 0, width
+    tab.page.set_viewport_size({"width": 1280, "height": 900})
+    owner = groups[0]
+    tab.page.goto(owner["page"])
+    expect(tab.page.locator("article h1")).to_contain_text(f"Open actions owned by {owner['heading']}")
+    assert tab.page.eval_on_selector_all("article li .pm-state", "ss => ss.map(s => s.textContent.trim())") == owner["states"]
     shown: dict[str, list[int]] = {}
     for group in groups:
         days = [int(re.match(r"\d+", s).group()) for s in group["states"] if s.endswith("overdue")]  # type: ignore[union-attr]

@@ -18,7 +18,7 @@ from mkdocs_postmortem.catalog import Catalog, build_catalog
 from mkdocs_postmortem.config import default_settings
 from mkdocs_postmortem.listings import by_month, by_year, split
 from mkdocs_postmortem.load import find_postmortems, load_file
-from mkdocs_postmortem.render import LISTINGS, PAGES, Renderer
+from mkdocs_postmortem.render import LISTINGS, PAGES, Renderer, md_escape
 
 from . import wide_site
 
@@ -186,3 +186,37 @@ def test_a_strict_build_of_split_pages_has_every_link_resolve(tmp_path: Path, mo
             if href and not (target / "index.html" if target.is_dir() else target).is_file():
                 broken.append((page.relative_to(site).as_posix(), href))
     assert broken == []
+
+
+@pytest.fixture(scope="module")
+def starter() -> Catalog:
+    """The starter site's post-mortems (site-template): a dozen open actions, half a dozen owners."""
+    folder = Path(__file__).parent.parent / "site-template" / "docs" / "postmortems"
+    entries = [(load_file(p), f"postmortems/{p.name}") for p in find_postmortems(folder)]
+    return build_catalog(entries, default_settings().severities)
+
+
+def test_the_open_actions_page_lists_every_open_action_by_owner_when_they_fit_on_a_page(starter: Catalog):
+    """Up to PAGE_ROWS open actions: the page answers "who owes what" by itself, each owner a heading with a
+    link to the owner's page, each action with its state (days overdue), incident id and title."""
+    report = starter.action_report(AS_OF)
+    assert LIMIT < report.open_count <= 200 and report.overdue and len(report.by_owner()) > 1
+    page = Renderer.create(starter, "postmortems", AS_OF).pages("T")["postmortems/actions.md"]
+    for owner, owned in report.by_owner():
+        section = page.split(f"\n## {owner or 'no owner'} {{#")[1].split("\n## ")[0]
+        assert re.search(r"\[owner&#39;s page\]\(actions/[^)]+\.md\)", section)
+        for row in owned:
+            assert f"**{md_escape(row.action.title)}**" in section
+            assert f'<span class="pm-id">{row.action.incident.id}</span> [{md_escape(row.action.incident.title)}]' in section
+            if row.days_overdue is not None:
+                assert f"{row.days_overdue} day{'s' if row.days_overdue != 1 else ''} overdue" in section
+    assert page.count('\n- <span class="pm-state') == report.open_count
+    assert 'class="pm-groups"' not in page
+
+
+def test_the_open_actions_page_is_a_summary_per_owner_when_they_do_not_fit(starter: Catalog):
+    report = starter.action_report(AS_OF)
+    assert report.open_count > LIMIT
+    page = Renderer.create(starter, "postmortems", AS_OF, page_rows=LIMIT).pages("T")["postmortems/actions.md"]
+    assert page.count('<li><a href="') == len(report.by_owner()) and "pm-state" not in page
+    assert "on the owner's page" in page
