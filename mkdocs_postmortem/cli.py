@@ -156,6 +156,13 @@ _config_option = click.option(
     help="The site's config file (default: mkdocs.yml or properdocs.yml, found from here upward).",
 )
 
+_as_of_option = click.option(
+    "--as-of",
+    "as_of",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Report date, from which overdue is counted (default: the plugin's as_of, else SOURCE_DATE_EPOCH, else today).",
+)
+
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="postmortem")
@@ -281,12 +288,7 @@ def new(
 @click.option("--overdue", is_flag=True, help="Only overdue actions.")
 @click.option("--open", "all_open", is_flag=True, help="Every open action: overdue, due soon and later (the site's page).")
 @click.option("--owner", help="Only this owner's actions (case-insensitive).")
-@click.option(
-    "--as-of",
-    "as_of",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
-    help="Report date (default: the plugin's as_of, else SOURCE_DATE_EPOCH, else today).",
-)
+@_as_of_option
 @click.option(
     "--format",
     "fmt",
@@ -332,12 +334,7 @@ def actions(
     type=click.DateTime(formats=["%Y-%m-%d"]),
     help="Count incidents dated this day or later (default: the plugin's metrics_since, else all).",
 )
-@click.option(
-    "--as-of",
-    "as_of",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
-    help="Report date (default: the plugin's as_of, else SOURCE_DATE_EPOCH, else today).",
-)
+@_as_of_option
 @click.option(
     "--format",
     "fmt",
@@ -364,12 +361,7 @@ def stats(since: dt.datetime | None, as_of: dt.datetime | None, fmt: str, config
 
 @main.command(short_help="Write the whole site as a plain docs folder, for Zensical (no plugin needed).")
 @click.argument("out_dir", type=click.Path(file_okay=False, path_type=Path))
-@click.option(
-    "--as-of",
-    "as_of",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
-    help="Date of the open-actions page (default: the plugin's as_of, else SOURCE_DATE_EPOCH, else today).",
-)
+@_as_of_option
 @click.option(
     "--write-config",
     "engine_config",
