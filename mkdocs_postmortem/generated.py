@@ -4,8 +4,9 @@
   outside `docs_dir` (writing into `docs_dir` would make `mkdocs serve` rebuild
   forever) and removed when the process ends or `mkdocs serve` stops:
   mkdocs-rss-plugin and others open or stat `page.file.abs_src_path`.
-- A file is written only when its bytes change, so its modification time says
-  when its content last changed: `mkdocs serve --dirty` rebuilds a page only when
+- A file is written only when its bytes change (or, for a page whose HTML blocks
+  are kept out of its Markdown, render.Stash, when they change: `shows`), so its
+  modification time says when what it shows last changed: `mkdocs serve --dirty` rebuilds a page only when
   its source is newer than its HTML, so it rebuilds exactly the generated pages an
   edit changed.
 - They go where the post-mortems went: mkdocs-static-i18n moves another
@@ -35,6 +36,7 @@ class GeneratedFiles:
     def __init__(self) -> None:
         self._root: Path | None = None
         self._finalizer: weakref.finalize[..., GeneratedFiles] | None = None
+        self._shown: dict[Path, str] = {}  # a page's file -> what else it showed when last written
 
     def new_build(self) -> None:
         """Make the folder, once: the files stay across rebuilds, rewritten only when they change."""
@@ -42,12 +44,15 @@ class GeneratedFiles:
             self._root = Path(tempfile.mkdtemp(prefix="mkdocs_postmortem_"))
             self._finalizer = weakref.finalize(self, shutil.rmtree, self._root, ignore_errors=True)
 
-    def page(self, config: MkDocsConfig, uri: str, content: str | None, *, dest_prefix: str = "") -> File:
+    def page(self, config: MkDocsConfig, uri: str, content: str | None, *, dest_prefix: str = "", shows: str = "") -> File:
         """A generated page (or asset) at `uri`, backed by a real file holding `content`
-        (None: written later, by `rewrite`)."""
+        (None: written later, by `rewrite`); `shows`: what else the page shows (its stashed HTML)."""
         assert self._root is not None, "new_build() first"
         path = self._root / uri
         if content is not None:
+            if self._shown.get(path, shows) != shows:  # the same Markdown showing other HTML: a new mtime
+                path.unlink(missing_ok=True)
+            self._shown[path] = shows
             _write(path, content)
         file = File.generated(config, uri, abs_src_path=str(path), inclusion=InclusionLevel.NOT_IN_NAV)
         if dest_prefix:  # before anything reads url or abs_dest_path, which derive from dest_uri

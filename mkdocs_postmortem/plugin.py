@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import functools
+import hashlib
 import os
 import posixpath
+import secrets
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +27,7 @@ from .mentions import MentionIndex, MentionsExtension
 from .model import Document, Problem, strip_private
 from .outputs import Published, exports, summary
 from .placeholders import read_template
-from .render import PAGES, Renderer, escape_title, invalid_body, page_meta
+from .render import PAGES, Renderer, Stash, escape_title, invalid_body, page_meta
 from .sanitize import sanitize
 from .scaffold import template_path
 from .schema import SchemaConfigError, effective_schema, make_validator, site_files
@@ -67,6 +68,9 @@ class PostmortemPlugin(BasePlugin[PostmortemConfig]):
         self._rebuilds = Rebuilds()  # a `mkdocs serve` session's rendered pages; what `--dirty` must rebuild
         self._dirty = False
         self._generated_pages: list[tuple[str, File]] = []  # (nav title, file) of this build's pages
+        self._stash_token = secrets.token_hex(8)  # in the markers of HTML kept out of Markdown (render.Stash)
+        self._stashed: dict[str, Stash] = {}  # a post-mortem's src_uri -> the HTML its Markdown carries as markers
+        self._page_stashes: dict[str, Stash] = {}  # the same for each generated page
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Defining this event makes MkDocs keep one plugin object for a whole `mkdocs serve`
@@ -112,8 +116,7 @@ class PostmortemPlugin(BasePlugin[PostmortemConfig]):
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         folder = self.settings.dir
         prefix = folder + "/"
-        # The same walk as `postmortem validate`: a link that loops is one problem, and the copies
-        # MkDocs listed through it (once per depth) are dropped.
+        # The walk of `postmortem validate`: a looping link is one problem; MkDocs' copies through it go.
         path = Path(config.docs_dir) / folder
         scan = scan_folder(path, lambda p: os.path.relpath(p, self.root))
         looped = tuple(f"{prefix}{loop}/" for loop in scan.loops)
@@ -212,11 +215,19 @@ class PostmortemPlugin(BasePlugin[PostmortemConfig]):
             shown[file.src_uri] = (file, parts)
         return shown
 
+    def _render_pages(self) -> tuple[dict[str, str], dict[str, Stash]]:
+        """The generated pages' Markdown and the HTML blocks it carries as markers, by src_uri."""
+        assert self.renderer is not None
+        stashes: dict[str, Stash] = {}
+        pages = self.renderer.pages(self.settings.nav_title, lambda uri: stashes.setdefault(uri, Stash(self._stash_token)))
+        return pages, stashes
+
     def _add_generated(self, files: Files, config: MkDocsConfig, prefix_dest: str) -> None:
         assert self.renderer is not None
         self._generated_pages = []
         in_nav = {posixpath.join(self.settings.dir, name): title for name, (_, title) in PAGES.items()}
-        pages = self._rebuilds.pages(functools.partial(self.renderer.pages, self.settings.nav_title))
+        pages, stashes = self._rebuilds.pages(self._render_pages)
+        self._page_stashes = {}  # only the pages the plugin writes: a site's own overview carries no marker
         for uri, content in pages.items():
             existing = files.get_file_from_path(uri)
             if existing is not None:
@@ -224,7 +235,9 @@ class PostmortemPlugin(BasePlugin[PostmortemConfig]):
                     log.warning(f"{uri} exists in docs_dir, so the plugin does not generate its own {posixpath.basename(uri)}")
                 existing.inclusion = InclusionLevel.NOT_IN_NAV  # a site's own overview goes in the section too
             else:
-                existing = self._generated.page(config, uri, content, dest_prefix=prefix_dest)
+                stash = self._page_stashes[uri] = stashes[uri]
+                shows = hashlib.sha256(repr(stash.blocks).encode("utf-8", "surrogatepass")).hexdigest()
+                existing = self._generated.page(config, uri, content, dest_prefix=prefix_dest, shows=shows)
                 files.append(existing)
             # only the summaries are in the nav: the page of each severity, year, service, tag and
             # owner (and its parts) is reached from them (NOT_IN_NAV: no --strict warning)
@@ -286,15 +299,18 @@ class PostmortemPlugin(BasePlugin[PostmortemConfig]):
             return invalid_body(doc)
         if self._mentions is not None:  # the page's Markdown is rendered right after this event
             self._mentions.finder = self._mention_index.finder(page.file.src_uri, incident.id)
-        return self.renderer.decorate(incident, markdown)
+        stash = self._stashed[page.file.src_uri] = Stash(self._stash_token)  # card and footer: markers, see _put_back
+        return self.renderer.decorate(incident, markdown, stash)
 
     # 100: first, so a post-mortem's HTML is sanitized (body_html) before any other plugin reads it
     # (mkdocs-rss-plugin at -75, Material's search later) or adds markup of its own, which it may.
     @event_priority(100)
     def _sanitize_body(self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
-        if self.settings.body_html == "sanitized" and page.file.src_uri in self._docs_by_uri:
-            return sanitize(html)
-        return html
+        uri = page.file.src_uri
+        if self.settings.body_html == "sanitized" and uri in self._docs_by_uri:
+            html = sanitize(html)
+        # HTML the renderer escaped: put back after the sanitizer, not through it
+        return self._put_back(uri, html, finished=False)
 
     # -100: after mkdocs-rss-plugin (-75), which reads page.title in its on_page_content and escapes
     # it itself, so the feed shows the title as written; and before any template is rendered (MkDocs
@@ -326,6 +342,22 @@ class PostmortemPlugin(BasePlugin[PostmortemConfig]):
             own = self._problems_by_uri.get(page.file.src_uri, [])
             page.content = banner(self._problems, self._checked, own, url, self.settings.on_invalid) + page.content
         return context
+
+    # 100: the finished page gets its card before any other plugin (a minifier) rewrites the HTML
+    @event_priority(100)
+    def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
+        return self._put_back(page.file.src_uri, output, finished=True)  # the card, after search read its words
+
+    def _put_back(self, uri: str, html: str, *, finished: bool) -> str:
+        """A page's HTML with the blocks its Markdown carried as markers (render.Stash): after Markdown
+        (the card as its words, for search and feeds), then in the `finished` page (the card itself)."""
+        stash = self._stashed.pop(uri, None) if finished else self._stashed.get(uri) or self._page_stashes.get(uri)
+        try:
+            if stash is not None and not finished:
+                return stash.restore(html)
+            return stash.finish(html) if stash is not None and stash.unfinished else html
+        except ValueError as exc:
+            raise PluginError(f"postmortem: {uri}: {exc}") from exc
 
     def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:
         for path in [self.settings.schema, *site_files(self.schema)] if self.settings.schema else []:

@@ -12,7 +12,7 @@ import datetime as dt
 import functools
 import posixpath
 import re
-from collections.abc import Iterable, Mapping, MutableMapping
+from collections.abc import Callable, Iterable, Mapping, MutableMapping
 from dataclasses import dataclass, field
 from html import escape as html_escape
 from typing import Any
@@ -196,12 +196,82 @@ def ticket_label(url: str) -> str:
     return segments[-1]
 
 
+def inline(search: str = "html", *, caller: Callable[[], str]) -> Markup:
+    """`{% call stash() %}html{% endcall %}` when the HTML stays in the Markdown: for an engine that
+    renders the Markdown itself (`postmortem render`), where it is written as raw HTML blocks."""
+    return Markup(caller())
+
+
+_TAG = re.compile(r"<[^>]*>")
+
+
+class Stash:
+    """HTML blocks a page's Markdown carries as one-word markers, put back into the page's HTML once
+    Markdown has rendered it (`restore`): the card, the footer and the generated lists are HTML
+    already, and Python-Markdown's raw-HTML parser took half of a post-mortem page's Markdown time
+    reading them back. For an engine that renders the Markdown itself (`postmortem render`) the
+    templates' `stash` is `inline`, which leaves the HTML in place.
+
+    A marker is a paragraph of its own (`pmstash<token>n<k>`); `token` is random per build, so no
+    document's text is a marker. A block made with `search="text"` (the card: a hundred elements
+    around a few words) is first put back as its words alone, a paragraph between two comments, which
+    the search plugin indexes (finding an incident by its service or tag) and feeds may quote; the
+    finished page gets the block (`finish`). Search parsing the card's HTML took a third of a
+    post-mortem page's indexing time.
+    """
+
+    def __init__(self, token: str) -> None:
+        self.token = token
+        self.blocks: list[tuple[str, str | None]] = []  # (HTML, its words when searched as text)
+
+    def __call__(self, search: str = "html", *, caller: Callable[[], str]) -> Markup:
+        html = str(caller())
+        self.blocks.append((html, " ".join(_TAG.sub(" ", html).split()) if search == "text" else None))
+        return Markup(f"\n\n{self.marker(len(self.blocks) - 1)}\n\n")
+
+    def marker(self, k: int) -> str:
+        return f"pmstash{self.token}n{k}"
+
+    def restore(self, html: str) -> str:
+        """Markdown's `html` with each marker's paragraph replaced by its block (or its words). A marker
+        another extension moved out of its paragraph is replaced where it is; one that is gone is an
+        error, never a silently lost card."""
+        for k, (block, text) in enumerate(self.blocks):
+            marker = self.marker(k)
+            put = block if text is None else f"<!--{marker}--><p>{text}</p><!--/{marker}-->"
+            paragraph = f"<p>{marker}</p>"
+            if paragraph in html:
+                html = html.replace(paragraph, put, 1)
+            elif marker in html:
+                html = html.replace(marker, put, 1)
+            else:
+                raise ValueError(f"a Markdown extension dropped HTML block {k} of this page (marker {marker})")
+        return html
+
+    @property
+    def unfinished(self) -> bool:
+        """Whether a block is put back as its words until `finish`."""
+        return any(text is not None for _, text in self.blocks)
+
+    def finish(self, html: str) -> str:
+        """The finished page `html` with the words of each block searched as text replaced by the block."""
+        for k, (block, text) in enumerate(self.blocks):
+            if text is not None:
+                start, end = f"<!--{self.marker(k)}-->", f"<!--/{self.marker(k)}-->"
+                first, last = html.find(start), html.find(end)
+                if first < 0 or last < first:
+                    raise ValueError(f"the theme or a plugin dropped HTML block {k} of this page (comment {start})")
+                html = html[:first] + block + html[last + len(end) :]
+        return html
+
+
 @functools.cache
 def _environment() -> Environment:
     """The templates, compiled once per process: compiling them took most of each render (every
     `mkdocs serve` rebuild created a Renderer); the environment holds no state of a build."""
     env = Environment(
         loader=PackageLoader("mkdocs_postmortem", "templates"),
+        auto_reload=False,  # the package's own files: no stat of the template on every get_template
         autoescape=False,  # Markdown, not HTML: escaping is `finalize`'s job
         finalize=_finalize,
         undefined=StrictUndefined,
@@ -416,9 +486,10 @@ class Renderer:
         leaf = self._listed_in[incident.id]
         return Markup(f"[{calendar.month_name[date.month]} {date.year}]({self.href(page_uri, leaf.uri, month_anchor(date))})")
 
-    def listing_page(self, kind: str, listing: Listing, **extra: Any) -> str:
+    def listing_page(self, kind: str, listing: Listing, stash: Stash | None = None, **extra: Any) -> str:
         """One listing's page as Markdown: its rows, or links to the pages it is split into."""
         context = self._context(listing.uri) | {
+            **({"stash": stash} if stash is not None else {}),
             "kind": kind,
             "listing": listing,
             "summary_title": PAGES[f"{kind}.md"][1],
@@ -428,15 +499,19 @@ class Renderer:
         context.update(extra)
         return self.env.get_template("listing.md.j2").render(context)
 
-    def pages(self, title: str) -> dict[str, str]:
+    def pages(self, title: str, stash: Callable[[str], Stash] | None = None) -> dict[str, str]:
         """Every generated page, src_uri -> Markdown: those of PAGES first (in its order), then every listing's.
 
-        `title` is the overview's heading (the plugin's nav_title)."""
-        out = {posixpath.join(self.folder, name): self.page(name, title=title) for name in PAGES}
+        `title` is the overview's heading (the plugin's nav_title). `stash`, if given, makes the Stash
+        of a page (by its src_uri) that keeps the page's HTML blocks out of its Markdown."""
+        out = {}
+        for name in PAGES:
+            uri = posixpath.join(self.folder, name)
+            out[uri] = self.page(name, stash(uri) if stash else None, title=title)
         for kind, named in self.listings.items():
             for top in named.values():
                 for listing in top.pages():
-                    out[listing.uri] = self.listing_page(kind, listing)
+                    out[listing.uri] = self.listing_page(kind, listing, stash(listing.uri) if stash else None)
         return out
 
     # --- pages --------------------------------------------------------------
@@ -491,13 +566,16 @@ class Renderer:
             "month_names": calendar.month_name,
             "recent_count": 10,
             "page_rows": self.page_rows,
+            "stash": inline,
         }
 
-    def page(self, name: str, **extra: Any) -> str:
-        """One generated page (a key of PAGES) as Markdown."""
+    def page(self, name: str, stash: Stash | None = None, **extra: Any) -> str:
+        """One generated page (a key of PAGES) as Markdown; with a `stash`, its HTML blocks are markers (see Stash)."""
         template, _ = PAGES[name]
         page_uri = posixpath.join(self.folder, name)
         context = self._context(page_uri) | {"page_title": PAGES[name][1], "report": self.report}
+        if stash is not None:
+            context["stash"] = stash
         if name == "metrics.md":
             context |= metrics_context(self.metrics())
         context.update(extra)
@@ -507,7 +585,7 @@ class Renderer:
         """The figures of the metrics page, which `postmortem stats` prints."""
         return compute(self.catalog, self.as_of, self.metrics_since)
 
-    def header(self, incident: Incident, own_title: str | None = None) -> str:
+    def header(self, incident: Incident, own_title: str | None = None, stash: Stash | None = None) -> str:
         """Breadcrumb, title and summary card, at the top of a post-mortem page.
 
         `own_title` is the body's own `# ...` line, kept as the title; else the title comes from the front matter.
@@ -524,24 +602,30 @@ class Renderer:
             "durations": incident.durations(),
             "counts": incident.action_counts(self.as_of),
         }
+        if stash is not None:
+            context["stash"] = stash
         return self.env.get_template("incident_header.md.j2").render(context)
 
-    def decorate(self, incident: Incident, body: str) -> str:
+    def decorate(self, incident: Incident, body: str, stash: Stash | None = None) -> str:
         """A post-mortem's body with its header above and its footer below.
 
         A body that opens with its own `# Title` keeps it, above the card;
-        otherwise the front matter's title is used.
+        otherwise the front matter's title is used. With a `stash`, the card and the footer's HTML
+        are markers in the Markdown (see Stash); without, raw HTML blocks.
         """
         body = body.lstrip("\n")
         own_title = None
         if body.startswith("# "):
             own_title, _, body = body.partition("\n")
         banner = DRAFT_BANNER if incident.is_draft else ""
-        return banner + self.header(incident, own_title) + "\n" + body + "\n" + self.footer(incident)
+        return banner + self.header(incident, own_title, stash) + "\n" + body + "\n" + self.footer(incident, stash)
 
-    def footer(self, incident: Incident) -> str:
+    def footer(self, incident: Incident, stash: Stash | None = None) -> str:
         """Corrective actions and related incidents, placed at the bottom of a post-mortem page."""
-        return self.env.get_template("incident_footer.md.j2").render(self._context(incident.src_uri) | {"i": incident})
+        context = self._context(incident.src_uri) | {"i": incident}
+        if stash is not None:
+            context["stash"] = stash
+        return self.env.get_template("incident_footer.md.j2").render(context)
 
 
 def metrics_context(m: Metrics) -> dict[str, Any]:

@@ -15,11 +15,14 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from html import escape
 from pathlib import PurePosixPath
+from typing import Any, TypeVar
 
 from mkdocs.structure.files import File
 
 from .model import Problem
 from .outputs import summary
+
+T = TypeVar("T")
 
 #: The page listing every problem, under the post-mortem folder during `mkdocs serve`.
 #: Names starting with `_` are never post-mortems, so no post-mortem can take this one.
@@ -109,7 +112,7 @@ class Rebuilds:
 
     def __init__(self) -> None:
         self._key: str | None = None
-        self._pages: dict[str, str] | None = None
+        self._pages: Any = None  # what `pages` rendered last
         self._shown: dict[str, str] = {}  # src_uri -> digest of what the page shows of other files
         self.changed = True  # whether the current build's key differs from the previous build's
 
@@ -123,11 +126,12 @@ class Rebuilds:
             self._key = digest
             self._pages = None
 
-    def pages(self, render: Callable[[], dict[str, str]]) -> dict[str, str]:
-        """The generated pages' Markdown (src_uri -> text), rendered once per key."""
+    def pages(self, render: Callable[[], T]) -> T:
+        """The generated pages (their Markdown by src_uri, and what else `render` returns), rendered once per key."""
         if self._pages is None:
             self._pages = render()
-        return self._pages
+        pages: T = self._pages
+        return pages
 
     def mark_stale(self, shown: Mapping[str, tuple[File, Iterable[str]]]) -> list[str]:
         """Date 1970 the HTML of every page whose shown part (src_uri -> its file, the texts it shows
