@@ -32,16 +32,8 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).parent))
 
+import common
 from bench_build import SEED, make_site
-
-FLOOR_YML = """\
-site_name: Benchmark
-theme: material
-plugins:
-  - search
-nav:
-  - index.md
-"""
 
 # Runs inside the build's own process: patch, build, print the phases as JSON.
 CHILD = r"""
@@ -107,8 +99,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="bench_phases_") as tmp:
         root = Path(tmp)
         plugin_yml = make_site(root / "site", args.n, args.seed)
-        floor_yml = plugin_yml.with_name("mkdocs-floor.yml")
-        floor_yml.write_text(FLOOR_YML)
+        floor_yml = common.floor_config(plugin_yml.parent)
         builds = {"plugin": measure(plugin_yml, root / "out"), "floor": measure(floor_yml, root / "out-floor")}
     phases: dict[str, dict[str, float]] = defaultdict(dict)
     for name, measured in builds.items():
