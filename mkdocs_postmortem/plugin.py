@@ -309,6 +309,9 @@ class PostmortemPlugin(BasePlugin[PostmortemConfig]):
         uri = page.file.src_uri
         if self.settings.body_html == "sanitized" and uri in self._docs_by_uri:
             html = sanitize(html)
+        doc = self._docs_by_uri.get(uri)
+        if doc is not None and uri in self._stashed:  # MkDocs' "original Markdown content from the file", not
+            page.markdown = doc.body.lstrip("\n")  # ours decorated: a copy of every page less to hold all build
         # HTML the renderer escaped: put back after the sanitizer, not through it
         return self._put_back(uri, html, finished=False)
 

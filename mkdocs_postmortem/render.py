@@ -428,7 +428,7 @@ class Renderer:
         """A table cell carrying its column's name (a stacked row shows it on a phone); "—" when not stated."""
         column, label = f"pm-col-{slug(label)}", md_escape(label)
         if value is None or value == "":
-            return Markup(f'<td class="{column} pm-none" data-label="{label}">—</td>')
+            return Markup(f'<td class="{column} pm-none" data-label="{label}">&mdash;</td>')
         return Markup(f'<td class="{column}" data-label="{label}">{_finalize(value)}</td>')
 
     @staticmethod
@@ -480,11 +480,15 @@ class Renderer:
         label = text if isinstance(text, Markup) else md_escape(name if text is None else text)
         return Markup(f"[{label}]({self.href(page_uri, self.listings[kind][name].uri, anchor)})")
 
-    def timeline_link(self, page_uri: str, incident: Incident) -> Markup:
-        """A Markdown link to the month of the timeline that lists the incident."""
+    def html_index_link(self, page_uri: str, page: str, text: str) -> Markup:
+        """`index_link` as HTML (the breadcrumb, kept out of Markdown)."""
+        return Markup(f'<a href="{self.html_href(page_uri, posixpath.join(self.folder, page))}">{md_escape(text)}</a>')
+
+    def html_timeline_link(self, page_uri: str, incident: Incident) -> Markup:
+        """A link to the month of the timeline that lists the incident, as HTML (the breadcrumb, kept out of Markdown)."""
         date = incident.date
-        leaf = self._listed_in[incident.id]
-        return Markup(f"[{calendar.month_name[date.month]} {date.year}]({self.href(page_uri, leaf.uri, month_anchor(date))})")
+        href = f"{self.html_href(page_uri, self._listed_in[incident.id].uri)}#{month_anchor(date)}"
+        return Markup(f'<a href="{href}">{calendar.month_name[date.month]} {date.year}</a>')
 
     def listing_page(self, kind: str, listing: Listing, stash: Stash | None = None, **extra: Any) -> str:
         """One listing's page as Markdown: its rows, or links to the pages it is split into."""
@@ -542,7 +546,8 @@ class Renderer:
             "listings": self.listings,
             "listing_link": lambda kind, name, text=None, anchor="": self.listing_link(page_uri, kind, name, text, anchor),
             "html_listing_link": lambda kind, name: self.html_listing_link(page_uri, kind, name),
-            "timeline_link": lambda incident: self.timeline_link(page_uri, incident),
+            "html_index_link": lambda page, text: self.html_index_link(page_uri, page, text),
+            "html_timeline_link": lambda incident: self.html_timeline_link(page_uri, incident),
             "html_link": lambda listing, text: Markup(
                 f'<a href="{self.html_href(page_uri, listing.uri)}">{text if isinstance(text, Markup) else md_escape(text)}</a>'
             ),

@@ -277,9 +277,11 @@ def test_ticket_links_get_short_labels():
     assert ticket_label("https://tracker.example/") == "tracker.example"
 
 
-def test_markdown_escaping_keeps_relative_path_links_working(renderer: Renderer, catalog: Catalog, tmp_path: Path):
+def test_header_links_are_the_built_pages_urls(renderer: Renderer, catalog: Catalog, tmp_path: Path):
     header = renderer.header(catalog.incidents["INC-2025-0001"])
-    assert "[Post-mortems](index.md)" in header
+    # the breadcrumb: HTML (kept out of Markdown), with entities, so the page stays ASCII
+    assert '<a href="../">Post-mortems</a> &rsaquo; <a href="../severity/p0/">P0</a> &rsaquo; ' in header
+    assert '<a href="../timeline/2025/#y2025-01">January 2025</a>' in header
     assert '<a href="../services/checkout/">checkout</a>' in header  # in the card: HTML, the built page's URL
 
 
