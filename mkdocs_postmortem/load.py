@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from .model import Document, FieldPath, Problem, format_path
+from .model import Document, FieldPath, Problem, Timestamp, format_path
 
 try:  # libyaml is several times faster; PyYAML's pure-Python loader is the fallback
     from yaml import CSafeLoader as _BaseLoader
@@ -49,7 +49,11 @@ class _Loader(_BaseLoader):
     """
 
 
-_Loader.add_constructor("tag:yaml.org,2002:timestamp", lambda loader, node: node.value)
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", lambda loader, node: Timestamp(node.value))
+# written back as it was read: unquoted (a document the plugin writes, `postmortem render`, reads the same)
+yaml.SafeDumper.add_representer(
+    Timestamp, lambda dumper, value: dumper.represent_scalar("tag:yaml.org,2002:timestamp", str(value))
+)
 
 
 class _Unbounded(Exception):

@@ -161,6 +161,16 @@ def format_path(path: FieldPath) -> str:
     return out
 
 
+class Timestamp(str):
+    """A date or date-time written unquoted in a front matter, kept as the text written (load.py).
+
+    YAML itself reads such a value as a date or datetime, and MkDocs hands those to themes and
+    plugins: render.page_meta gives them back so (mkdocs-rss-plugin reads `date` so).
+    """
+
+    __slots__ = ()
+
+
 @dataclass(frozen=True, order=True)
 class Problem:
     """One thing wrong with one document, said so a person can fix it."""

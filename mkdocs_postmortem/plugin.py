@@ -15,6 +15,7 @@ from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
+from mkdocs.utils.meta import YAML_RE
 from mkdocs.utils.templates import TemplateContext
 
 from . import assets, pipeline
@@ -43,6 +44,26 @@ def _readable(file: File) -> bool:
     except (OSError, UnicodeDecodeError):
         return False
     return True
+
+
+#: What MkDocs reads in place of a front matter the plugin has read (see without_front_matter).
+_EMPTY_FRONT_MATTER = "---\n{}\n---\n"
+
+
+def without_front_matter(doc: Document, text: str) -> str | None:
+    """`text`, a post-mortem's file, with an empty front matter for MkDocs to read, when the plugin read
+    the front matter and the body MkDocs would (its split, mkdocs.utils.meta.YAML_RE, ends where ours
+    does); else None: MkDocs reads the file as it is.
+
+    The plugin's on_page_read_source: MkDocs would parse the YAML again, which cost as much as the
+    plugin's own load, and hold a second copy of it; on_page_markdown hands the page the plugin's reading.
+    """
+    if doc.meta is None:
+        return None
+    match = YAML_RE.match(text)
+    if match is None or text[match.end() :].lstrip("\n") != doc.body.lstrip("\n"):
+        return None
+    return _EMPTY_FRONT_MATTER + text[match.end() :]
 
 
 class PostmortemPlugin(BasePlugin[PostmortemConfig]):
@@ -144,8 +165,7 @@ class PostmortemPlugin(BasePlugin[PostmortemConfig]):
             raise PluginError(f"postmortem: {exc}") from exc
         problems = result.problems
         if problems:
-            # `mkdocs serve` must keep serving: raising here exits at startup and, on a rebuild,
-            # leaves every request hanging. It shows the problems in the pages instead.
+            # `mkdocs serve` keeps serving (raising exits it, or hangs requests): problems go in the pages
             if self.settings.on_invalid == "error" and not self.serving:
                 raise PluginError(
                     "postmortem: invalid post-mortems (fix them, or run `postmortem validate`):\n"
@@ -284,16 +304,25 @@ class PostmortemPlugin(BasePlugin[PostmortemConfig]):
             add_section(nav, self.settings.nav_title, self._generated_pages, config)
         return nav
 
+    def _page_meta(self, page: Page, doc: Document) -> dict[str, Any]:
+        """Every post-mortem page, valid or not (on_invalid: warn publishes invalid ones), hands the
+        theme and other plugins the same safe meta: see render.page_meta. Its front matter is the
+        plugin's reading (see without_front_matter), over what other plugins set."""
+        meta = page.meta if doc.meta is None else {**page.meta, **doc.meta}
+        private = self.settings.private_fields  # a deep copy only when there is something to strip: page_meta copies
+        return page_meta(strip_private(meta, private) if private else meta, self.schema)
+
+    def on_page_read_source(self, /, *, page: Page, config: MkDocsConfig) -> str | None:
+        doc = self._docs_by_uri.get(page.file.src_uri)
+        return None if doc is None else without_front_matter(doc, page.file.content_string)
+
     def on_page_markdown(self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         if self._mentions is not None:
             self._mentions.finder = None  # only post-mortem pages link mentions
         doc = self._docs_by_uri.get(page.file.src_uri)
         if doc is None:
             return markdown
-        # Every post-mortem page, valid or not (on_invalid: warn publishes invalid ones), hands the
-        # theme and other plugins the same safe meta: see render.page_meta.
-        private = self.settings.private_fields  # a deep copy only when there is something to strip: page_meta copies
-        page.meta = page_meta(strip_private(page.meta, private) if private else page.meta, self.schema)
+        page.meta = self._page_meta(page, doc)
         incident = self._by_uri.get(page.file.src_uri)
         if incident is None or self.renderer is None:
             return invalid_body(doc)
@@ -311,7 +340,7 @@ class PostmortemPlugin(BasePlugin[PostmortemConfig]):
             html = sanitize(html)
         doc = self._docs_by_uri.get(uri)
         if doc is not None and uri in self._stashed:  # MkDocs' "original Markdown content from the file", not
-            page.markdown = doc.body.lstrip("\n")  # ours decorated: a copy of every page less to hold all build
+            page.markdown = doc.body  # ours decorated: a copy of every page less to hold all build
         # HTML the renderer escaped: put back after the sanitizer, not through it
         return self._put_back(uri, html, finished=False)
 
@@ -336,8 +365,7 @@ class PostmortemPlugin(BasePlugin[PostmortemConfig]):
         self, context: TemplateContext, /, *, page: Page, config: MkDocsConfig, nav: Navigation
     ) -> TemplateContext:
         if (page.meta.get("search") or {}).get("exclude") and page.file.generated_by:
-            # Material's search honours `search: exclude` (templates/_not_searched.md.j2); MkDocs' own
-            # search does not: take the page out of its index, which it has just added it to.
+            # Material's search honours `search: exclude` (_not_searched.md.j2); take it out of MkDocs' own
             drop_from_search(config, page.url)
         target = self._problems_file
         if self.serving and self._problems and target is not None and target is not page.file and page.content is not None:

@@ -32,6 +32,7 @@ from .model import (
     INVERSE_RELATION,
     RELATION_WORDS,
     Document,
+    Timestamp,
     in_words,
     page_dest,
     relative_path,
@@ -670,6 +671,25 @@ def metrics_context(m: Metrics) -> dict[str, Any]:
 # --- what a post-mortem page hands to the theme and to other plugins -----------------------
 
 
+_TIMESTAMPS = yaml.constructor.SafeConstructor()
+
+
+def as_yaml_reads(value: Any) -> Any:
+    """`value` with every date and date-time written unquoted (model.Timestamp) as YAML reads it, a
+    date or datetime, as MkDocs' own reading of a front matter gives it; one YAML cannot read
+    (2025-02-30) stays text."""
+    if isinstance(value, Timestamp):
+        try:
+            return _TIMESTAMPS.construct_yaml_timestamp(yaml.ScalarNode("tag:yaml.org,2002:timestamp", str(value)))
+        except ValueError:
+            return str(value)
+    if isinstance(value, list):
+        return [as_yaml_reads(v) for v in value]
+    if isinstance(value, dict):
+        return {k: as_yaml_reads(v) for k, v in value.items()}
+    return value
+
+
 def page_meta(meta: Mapping[str, Any], schema: Mapping[str, Any]) -> dict[str, Any]:
     """A post-mortem page's `page.meta`, safe for every theme and plugin, whether the document validated or not.
 
@@ -686,6 +706,7 @@ def page_meta(meta: Mapping[str, Any], schema: Mapping[str, Any]) -> dict[str, A
       `<meta name="description">`, and RSS descriptions and JSON Feed's content_html are HTML.
     """
     properties = schema.get("properties", {})
+    meta = as_yaml_reads(meta)
     ident = meta.get("id")
     out: dict[str, Any] = {}
     for key, value in meta.items():

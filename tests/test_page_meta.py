@@ -3,6 +3,7 @@ safe where themes print them raw, and read exactly as written in an RSS feed (mk
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import json
 import subprocess
@@ -222,3 +223,39 @@ def test_render_writes_a_front_matter_a_theme_without_the_plugin_prints_safely(t
     meta = yaml.safe_load(written.split("---\n")[1])
     assert list(meta) == ["id", "title", "date", "severity", "status", "summary", "description", "tags", "root_cause"]
     assert (meta["title"], meta["tags"]) == (html.escape(f"INC-2025-0001: {TITLE}"), ["a-b", "c"])
+
+
+# --- the plugin's reading of the front matter stands in for MkDocs' own ------------------------
+
+
+FRONT = "---\nid: INC-1\ndate: 2025-03-02\nquoted: '2025-03-02'\nstarted: 2025-03-02T10:00:00Z\nimpossible: 2025-02-30\n"
+
+
+def test_page_meta_gives_dates_as_yaml_reads_them_quoted_ones_stay_text():
+    from mkdocs_postmortem.load import load_text
+    from mkdocs_postmortem.render import as_yaml_reads
+
+    meta = as_yaml_reads(load_text(FRONT + "actions:\n  - due: 2025-04-01\n---\nBody\n", "a.md").meta)
+    assert meta["date"] == dt.date(2025, 3, 2) and meta["actions"][0]["due"] == dt.date(2025, 4, 1)
+    assert meta["started"] == dt.datetime(2025, 3, 2, 10, tzinfo=dt.timezone.utc)
+    assert meta["quoted"] == "2025-03-02" and type(meta["quoted"]) is str
+    assert meta["impossible"] == "2025-02-30"  # YAML cannot read it: the text, as written
+    # the same values MkDocs' own reading gives, where YAML can read them
+    mkdocs_reads = yaml.safe_load(FRONT.replace("impossible: 2025-02-30\n", "")[4:])
+    assert {k: meta[k] for k in mkdocs_reads} == mkdocs_reads
+
+
+@pytest.mark.parametrize(
+    ("text", "handed"),
+    [
+        (FRONT + "---\n\nBody\n", "---\n{}\n---\n\nBody\n"),
+        (FRONT + "---\r\nBody\n", None),  # MkDocs' split does not end where ours does: it reads the file
+        (FRONT + "...\nBody\n---\nMore\n", None),  # MkDocs closes at `...`, ours at `---`
+        ("no front matter\n", None),
+    ],
+)
+def test_mkdocs_reads_an_empty_front_matter_only_where_it_would_split_as_the_plugin(text: str, handed: str | None):
+    from mkdocs_postmortem.load import load_text
+    from mkdocs_postmortem.plugin import without_front_matter
+
+    assert without_front_matter(load_text(text, "a.md"), text) == handed

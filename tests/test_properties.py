@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
@@ -26,6 +26,7 @@ from mkdocs_postmortem.load import load_file, load_text
 from mkdocs_postmortem.model import Document
 from mkdocs_postmortem.outputs import ACTION_FORMATS
 from mkdocs_postmortem.pipeline import Build
+from mkdocs_postmortem.placeholders import TODO
 from mkdocs_postmortem.render import PAGES, Renderer, invalid_body, page_meta
 from mkdocs_postmortem.schema import FORMAT_CHECKER, IDENTIFIER_PUNCTUATION, effective_schema, make_validator
 
@@ -167,6 +168,9 @@ def run_pipeline(docs: list[Document]) -> Build:
 @common
 @given(sites())
 def test_generated_valid_post_mortems_validate_and_render(site: list[tuple[dict[str, Any], str]]):
+    # Hypothesis draws strings from the code under test's own constants too: a "TODO" marker in a
+    # value is a problem by rule (placeholders.TODO), so such a site is not a valid one
+    assume(not any(TODO.search(repr(meta)) for meta, _ in site))
     docs = [load_text(as_text(meta, body), f"{i}.md") for i, (meta, body) in enumerate(site)]
     result = run_pipeline(docs)
     assert result.problems == []
