@@ -156,3 +156,10 @@ def test_the_standalone_serve_script_still_runs():
     assert done.returncode == 0, done.stdout + done.stderr
     assert re.search(r"serve --dirty: title edit shown, wall time: \d+\.\d\d s", done.stdout)
     assert re.search(r"serve: full rebuild / floor build, CPU time: \d+\.\d\dx", done.stdout)
+
+
+def test_the_default_nav_and_the_blog_are_built_only_up_to_their_size(tmp_path, monkeypatch):
+    """The default nav grows with the square of N (11 minutes at 5,000): like the blog, only up to COMPARED_UP_TO."""
+    monkeypatch.setattr(run, "COMPARED_UP_TO", 5)
+    assert set(run.make_sites(tmp_path / "small", 5, 1)) == {"plugin", "floor", "default nav", "blog"}
+    assert set(run.make_sites(tmp_path / "large", 6, 1)) == {"plugin", "floor"}
