@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 import posixpath
 import secrets
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -256,8 +256,7 @@ class PostmortemPlugin(BasePlugin[PostmortemConfig]):
                 existing.inclusion = InclusionLevel.NOT_IN_NAV  # a site's own overview goes in the section too
             else:
                 stash = self._page_stashes[uri] = stashes[uri]
-                shows = hashlib.sha256(repr(stash.blocks).encode("utf-8", "surrogatepass")).hexdigest()
-                existing = self._generated.page(config, uri, content, dest_prefix=prefix_dest, shows=shows)
+                existing = self._generated.page(config, uri, content, dest_prefix=prefix_dest, shows=stash.digest())
                 files.append(existing)
             # only the summaries are in the nav: the page of each severity, year, service, tag and
             # owner (and its parts) is reached from them (NOT_IN_NAV: no --strict warning)
@@ -328,7 +327,7 @@ class PostmortemPlugin(BasePlugin[PostmortemConfig]):
             return invalid_body(doc)
         if self._mentions is not None:  # the page's Markdown is rendered right after this event
             self._mentions.finder = self._mention_index.finder(page.file.src_uri, incident.id)
-        stash = self._stashed[page.file.src_uri] = Stash(self._stash_token)  # card and footer: markers, see _put_back
+        stash = self._stashed[page.file.src_uri] = Stash(self._stash_token)  # card, footer: markers put back later
         return self.renderer.decorate(incident, markdown, stash)
 
     # 100: first, so a post-mortem's HTML is sanitized (body_html) before any other plugin reads it
@@ -336,13 +335,16 @@ class PostmortemPlugin(BasePlugin[PostmortemConfig]):
     @event_priority(100)
     def _sanitize_body(self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         uri = page.file.src_uri
-        if self.settings.body_html == "sanitized" and uri in self._docs_by_uri:
-            html = sanitize(html)
         doc = self._docs_by_uri.get(uri)
-        if doc is not None and uri in self._stashed:  # MkDocs' "original Markdown content from the file", not
-            page.markdown = doc.body  # ours decorated: a copy of every page less to hold all build
+        if doc is not None and self.settings.body_html == "sanitized":
+            html = sanitize(html)
+        stash = self._stashed.get(uri) or self._page_stashes.get(uri)
+        if stash is None:
+            return html
+        if doc is not None:  # MkDocs' "original Markdown content from the file", not ours decorated:
+            page.markdown = doc.body  # a copy of every page less to hold for the whole build
         # HTML the renderer escaped: put back after the sanitizer, not through it
-        return self._put_back(uri, html, finished=False)
+        return self._stash_error(uri, stash.restore, html)
 
     # -100: after mkdocs-rss-plugin (-75), which reads page.title in its on_page_content and escapes
     # it itself, so the feed shows the title as written; and before any template is rendered (MkDocs
@@ -377,16 +379,14 @@ class PostmortemPlugin(BasePlugin[PostmortemConfig]):
     # 100: the finished page gets its card before any other plugin (a minifier) rewrites the HTML
     @event_priority(100)
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
-        return self._put_back(page.file.src_uri, output, finished=True)  # the card, after search read its words
+        stash = self._stashed.pop(page.file.src_uri, None)  # the card, after search read its words
+        return self._stash_error(page.file.src_uri, stash.finish, output) if stash and stash.unfinished else output
 
-    def _put_back(self, uri: str, html: str, *, finished: bool) -> str:
-        """A page's HTML with the blocks its Markdown carried as markers (render.Stash): after Markdown
-        (the card as its words, for search and feeds), then in the `finished` page (the card itself)."""
-        stash = self._stashed.pop(uri, None) if finished else self._stashed.get(uri) or self._page_stashes.get(uri)
+    @staticmethod
+    def _stash_error(uri: str, put_back: Callable[[str], str], html: str) -> str:
+        """`put_back(html)` (render.Stash), a block another extension or plugin dropped failing the build."""
         try:
-            if stash is not None and not finished:
-                return stash.restore(html)
-            return stash.finish(html) if stash is not None and stash.unfinished else html
+            return put_back(html)
         except ValueError as exc:
             raise PluginError(f"postmortem: {uri}: {exc}") from exc
 

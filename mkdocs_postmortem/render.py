@@ -10,6 +10,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import functools
+import hashlib
 import posixpath
 import re
 from collections.abc import Callable, Iterable, Mapping, MutableMapping
@@ -248,6 +249,10 @@ class Stash:
             else:
                 raise ValueError(f"a Markdown extension dropped HTML block {k} of this page (marker {marker})")
         return html
+
+    def digest(self) -> str:
+        """A digest of the blocks: a generated page whose Markdown is unchanged shows new HTML when it changes."""
+        return hashlib.sha256(repr(self.blocks).encode("utf-8", "surrogatepass")).hexdigest()
 
     @property
     def unfinished(self) -> bool:
@@ -493,8 +498,7 @@ class Renderer:
 
     def listing_page(self, kind: str, listing: Listing, stash: Stash | None = None, **extra: Any) -> str:
         """One listing's page as Markdown: its rows, or links to the pages it is split into."""
-        context = self._context(listing.uri) | {
-            **({"stash": stash} if stash is not None else {}),
+        context = self._context(listing.uri, stash) | {
             "kind": kind,
             "listing": listing,
             "summary_title": PAGES[f"{kind}.md"][1],
@@ -521,7 +525,8 @@ class Renderer:
 
     # --- pages --------------------------------------------------------------
 
-    def _context(self, page_uri: str) -> dict[str, Any]:
+    def _context(self, page_uri: str, stash: Stash | None = None) -> dict[str, Any]:
+        """What every template reads; `stash` keeps the page's HTML blocks out of its Markdown (see Stash)."""
         from . import outputs  # here, not at the top: outputs imports this module (minutes)
 
         return {
@@ -572,16 +577,14 @@ class Renderer:
             "month_names": calendar.month_name,
             "recent_count": 10,
             "page_rows": self.page_rows,
-            "stash": inline,
+            "stash": inline if stash is None else stash,
         }
 
     def page(self, name: str, stash: Stash | None = None, **extra: Any) -> str:
         """One generated page (a key of PAGES) as Markdown; with a `stash`, its HTML blocks are markers (see Stash)."""
         template, _ = PAGES[name]
         page_uri = posixpath.join(self.folder, name)
-        context = self._context(page_uri) | {"page_title": PAGES[name][1], "report": self.report}
-        if stash is not None:
-            context["stash"] = stash
+        context = self._context(page_uri, stash) | {"page_title": PAGES[name][1], "report": self.report}
         if name == "metrics.md":
             context |= metrics_context(self.metrics())
         context.update(extra)
@@ -596,7 +599,7 @@ class Renderer:
 
         `own_title` is the body's own `# ...` line, kept as the title; else the title comes from the front matter.
         """
-        context = self._context(incident.src_uri) | {
+        context = self._context(incident.src_uri, stash) | {
             "i": incident,
             "own_title": Markup(own_title or ""),
             "moments": moments(incident),
@@ -608,8 +611,6 @@ class Renderer:
             "durations": incident.durations(),
             "counts": incident.action_counts(self.as_of),
         }
-        if stash is not None:
-            context["stash"] = stash
         return self.env.get_template("incident_header.md.j2").render(context)
 
     def decorate(self, incident: Incident, body: str, stash: Stash | None = None) -> str:
@@ -628,9 +629,7 @@ class Renderer:
 
     def footer(self, incident: Incident, stash: Stash | None = None) -> str:
         """Corrective actions and related incidents, placed at the bottom of a post-mortem page."""
-        context = self._context(incident.src_uri) | {"i": incident}
-        if stash is not None:
-            context["stash"] = stash
+        context = self._context(incident.src_uri, stash) | {"i": incident}
         return self.env.get_template("incident_footer.md.j2").render(context)
 
 
