@@ -387,7 +387,11 @@ class Renderer:
     def title_link(self, page_uri: str, incident: Incident) -> Markup:
         """The one link of an incident's row in a generated list: its title, as HTML; a draft says so
         (drafts are listed only where they are shown: `mkdocs serve`, or `drafts: publish`)."""
-        link = f'<a class="pm-title" href="{self.html_href(page_uri, incident.src_uri)}">{md_escape(incident.title)}</a>'
+        return self.html_incident_link(page_uri, incident, ' class="pm-title"')
+
+    def html_incident_link(self, page_uri: str, incident: Incident, attributes: str = "") -> Markup:
+        """A link to an incident, its title as text, as HTML (`attributes`: the renderer's own markup); a draft says so."""
+        link = f'<a{attributes} href="{self.html_href(page_uri, incident.src_uri)}">{md_escape(incident.title)}</a>'
         return Markup(link + (f" {DRAFT_LABEL}" if incident.is_draft else ""))
 
     def severity_rank(self, incident: Incident) -> int:
@@ -536,6 +540,7 @@ class Renderer:
             "link": lambda incident, text=None: self.link(page_uri, incident, text),
             "plain_id": self.plain_id,
             "title_link": lambda incident: self.title_link(page_uri, incident),
+            "html_incident_link": lambda incident: self.html_incident_link(page_uri, incident),
             "row_data": self.row_data,
             "index_link": lambda page, text, anchor="": self.index_link(page_uri, page, text, anchor),
             "ticket": self.ticket,

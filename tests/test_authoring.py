@@ -193,7 +193,7 @@ def test_the_page_and_every_format_show_the_same_rows(action_site, run):
     pages = Renderer.create(build_catalog(docs, default_settings().severities), "postmortems", dt.date(2026, 2, 1)).pages("T")
     page = "".join(text for uri, text in pages.items() if uri.startswith("postmortems/actions/"))  # one page per owner
     data = json.loads(run("actions", "--open", "--as-of", "2026-02-01", "--format", "json").output)
-    shown = re.findall(r"^- <span class=\"pm-state pm-([a-z-]+)\">.*?</span> \*\*(.+)\*\*  $", page, re.MULTILINE)
+    shown = re.findall(r"^<li><p><span class=\"pm-state pm-([a-z-]+)\">.*?</span> <strong>(.+)</strong><br>$", page, re.MULTILINE)
     assert sorted(shown) == sorted((a["state"], a["action"]) for a in data["actions"])
     assert len(shown) == 4
 

@@ -142,9 +142,8 @@ def test_the_open_actions_are_one_page_per_owner_split_by_state(tmp_path: Path):
         "postmortems/actions/ann/due-soon.md",
         "postmortems/actions/ann/later.md",
     ]  # 5 overdue (January to May), 1 due soon (June 1), 1 later
-    rows = Counter(
-        title for uri in owner if "Most pressing" not in pages[uri] for title in re.findall(r"\*\*(Action \d)\*\*", pages[uri])
-    )
+    shown = [pages[uri] for uri in owner if "Most pressing" not in pages[uri]]
+    rows = Counter(title for page in shown for title in re.findall(r"<strong>(Action \d)</strong>", page))
     assert rows == {f"Action {n}": 1 for n in range(7)}  # each open action on one page
 
 
@@ -206,11 +205,12 @@ def test_the_open_actions_page_lists_every_open_action_by_owner_when_they_fit_on
         section = page.split(f"\n## {owner or 'no owner'} {{#")[1].split("\n## ")[0]
         assert re.search(r"\[owner&#39;s page\]\(actions/[^)]+\.md\)", section)
         for row in owned:
-            assert f"**{md_escape(row.action.title)}**" in section
-            assert f'<span class="pm-id">{row.action.incident.id}</span> [{md_escape(row.action.incident.title)}]' in section
+            assert f"<strong>{md_escape(row.action.title)}</strong>" in section
+            assert f'<span class="pm-id">{row.action.incident.id}</span> <a href="' in section
+            assert f'">{md_escape(row.action.incident.title)}</a>' in section
             if row.days_overdue is not None:
                 assert f"{row.days_overdue} day{'s' if row.days_overdue != 1 else ''} overdue" in section
-    assert page.count('\n- <span class="pm-state') == report.open_count
+    assert page.count('\n<li><p><span class="pm-state') == report.open_count
     assert 'class="pm-groups"' not in page
 
 
