@@ -678,20 +678,33 @@ def metrics_context(m: Metrics) -> dict[str, Any]:
 _TIMESTAMPS = yaml.constructor.SafeConstructor()
 
 
-def as_yaml_reads(value: Any) -> Any:
+def as_yaml_reads(value: Any, _copies: dict[int, Any] | None = None) -> Any:
     """`value` with every date and date-time written unquoted (model.Timestamp) as YAML reads it, a
     date or datetime, as MkDocs' own reading of a front matter gives it; one YAML cannot read
-    (2025-02-30) stays text."""
+    (2025-02-30) stays text.
+
+    A list or mapping shared by aliases is copied once and stays shared, so the work is the size of
+    the YAML, not of what its aliases expand to (MkDocs' reading of an invalid document can be an
+    "alias bomb" of a billion items in nine lines); a recursive one stays recursive."""
     if isinstance(value, Timestamp):
         try:
             return _TIMESTAMPS.construct_yaml_timestamp(yaml.ScalarNode("tag:yaml.org,2002:timestamp", str(value)))
         except ValueError:
             return str(value)
+    if not isinstance(value, (list, dict)):
+        return value
+    copies = {} if _copies is None else _copies
+    if id(value) in copies:
+        return copies[id(value)]
     if isinstance(value, list):
-        return [as_yaml_reads(v) for v in value]
-    if isinstance(value, dict):
-        return {k: as_yaml_reads(v) for k, v in value.items()}
-    return value
+        out: list[Any] = []
+        copies[id(value)] = out
+        out.extend(as_yaml_reads(v, copies) for v in value)
+        return out
+    mapping: dict[Any, Any] = {}
+    copies[id(value)] = mapping
+    mapping.update((k, as_yaml_reads(v, copies)) for k, v in value.items())
+    return mapping
 
 
 def page_meta(meta: Mapping[str, Any], schema: Mapping[str, Any]) -> dict[str, Any]:
@@ -710,7 +723,7 @@ def page_meta(meta: Mapping[str, Any], schema: Mapping[str, Any]) -> dict[str, A
       `<meta name="description">`, and RSS descriptions and JSON Feed's content_html are HTML.
     """
     properties = schema.get("properties", {})
-    meta = as_yaml_reads(meta)
+    meta = as_yaml_reads({key: value for key, value in meta.items() if key in properties})  # only what is kept
     ident = meta.get("id")
     out: dict[str, Any] = {}
     for key, value in meta.items():

@@ -245,6 +245,25 @@ def test_page_meta_gives_dates_as_yaml_reads_them_quoted_ones_stay_text():
     assert {k: meta[k] for k in mkdocs_reads} == mkdocs_reads
 
 
+def test_page_meta_of_an_alias_bomb_mkdocs_read_is_quick_and_keeps_aliases_shared():
+    """An invalid document published with on_invalid: warn reaches page_meta as MkDocs read it: nine
+    lines of aliases are 9**9 items when expanded, so the copy must follow the YAML, not the expansion."""
+    from mkdocs_postmortem.render import as_yaml_reads, page_meta
+
+    lines = ["a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
+    lines += [f"{b}: &{b} [{', '.join(['*' + a] * 9)}]" for a, b in zip("abcdefgh", "bcdefghi", strict=True)]
+    bomb = yaml.safe_load("\n".join([*lines, "tags: *i", "id: INC-1"]))
+    schema = {"properties": {"id": {}, "tags": {}, "lol": {}}}
+    assert set(page_meta(bomb, schema)) == {"id", "tags"}  # unknown keys dropped before anything is copied
+    copied = as_yaml_reads(bomb)
+    assert copied["i"][0] is copied["i"][1] and copied["tags"] is copied["i"]  # shared as in the YAML
+    assert copied["a"] == ["lol"] * 9 and copied is not bomb
+    recursive: list[object] = []
+    recursive.append(recursive)
+    again = as_yaml_reads({"x": recursive})["x"]
+    assert again[0] is again and again is not recursive
+
+
 @pytest.mark.parametrize(
     ("text", "handed"),
     [
