@@ -59,6 +59,14 @@ class GeneratedFiles:
             file.dest_uri = dest_prefix + file.dest_uri
         return file
 
+    def data(self, config: MkDocsConfig, uri: str, data: bytes) -> File:
+        """A generated file that is not a page (an export), backed by a real file: MkDocs copies it
+        into the site, and the build does not hold its bytes (megabytes at thousands of incidents)."""
+        assert self._root is not None, "new_build() first"
+        path = self._root / uri
+        _write(path, data)
+        return File.generated(config, uri, abs_src_path=str(path))
+
     def rewrite(self, file: File, content: str) -> None:
         assert file.abs_src_path is not None
         _write(Path(file.abs_src_path), content)
@@ -69,9 +77,9 @@ class GeneratedFiles:
         self._root = self._finalizer = None
 
 
-def _write(path: Path, content: str) -> None:
+def _write(path: Path, content: str | bytes) -> None:
     """Write `content` unless the file holds it already: its modification time is when it last changed."""
-    data = content.encode("utf-8")
+    data = content.encode("utf-8") if isinstance(content, str) else content
     try:
         if path.read_bytes() == data:
             return

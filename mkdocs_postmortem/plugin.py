@@ -268,7 +268,7 @@ class PostmortemPlugin(BasePlugin[PostmortemConfig]):
             self.renderer.catalog, self.renderer.as_of, self.settings.dir, config.use_directory_urls, config.site_url or ""
         )
         for path, data in exports(published).items():
-            files.append(File.generated(config, path, content=data))
+            files.append(self._generated.data(config, path, data))
 
     def _add_problems_page(
         self, problems: list[Problem], entries: list[tuple[Document, File]], files: Files, config: MkDocsConfig, prefix_dest: str

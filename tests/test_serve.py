@@ -261,7 +261,7 @@ def test_a_reader_sees_the_banner_without_scrolling_and_reaches_every_problem(si
 @contextmanager
 def dirty_session(root: Path) -> Iterator[Callable[[], dict[str, int]]]:
     """A `mkdocs serve --dirty` session in this process: each call rebuilds as a save would, and
-    returns the modification time (ns) of every HTML file of the site."""
+    returns the modification time (ns) of every HTML file and export of the site."""
     started = False
 
     def rebuild() -> dict[str, int]:
@@ -271,7 +271,8 @@ def dirty_session(root: Path) -> Iterator[Callable[[], dict[str, int]]]:
             config.plugins.on_startup(command="serve", dirty=True)
             started = True
         build(config, serve_url="http://127.0.0.1:8000/", dirty=True)
-        return {str(p.relative_to(root / "site")): p.stat().st_mtime_ns for p in (root / "site").rglob("*.html")}
+        written = [p for p in (root / "site").rglob("*") if p.suffix in (".html", ".json", ".csv", ".ics")]
+        return {str(p.relative_to(root / "site")): p.stat().st_mtime_ns for p in written}
 
     try:
         yield rebuild
@@ -299,6 +300,7 @@ def test_under_dirty_a_title_edit_shows_on_its_page_its_backlinks_and_the_genera
     assert "Payment outage" in page(out, year) and "Checkout outage" not in page(out, year)
     changed = rebuilt(first, second)
     assert {"postmortems/a/index.html", "postmortems/b/index.html", f"{year}/index.html"} <= changed
+    assert "postmortems/incidents.json" in changed  # it holds the titles
     assert "postmortems/c/index.html" not in changed  # shows nothing of a
 
 
@@ -317,6 +319,8 @@ def test_under_dirty_an_edit_to_the_prose_rebuilds_its_page_and_no_generated_one
     generated = {f"postmortems/{name}/index.html" for name in names}
     assert generated <= set(second)
     assert not changed & (generated | {"postmortems/b/index.html", "postmortems/index.html"})
+    exports = {"postmortems/incidents.json", "postmortems/actions.csv", "postmortems/actions.ics"}
+    assert exports <= set(second) and not changed & exports  # files MkDocs copies when they change, not bytes it rewrites
 
 
 @pytest.mark.slow
