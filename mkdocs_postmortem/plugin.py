@@ -344,7 +344,10 @@ class PostmortemPlugin(BasePlugin[PostmortemConfig]):
         if doc is not None:  # MkDocs' "original Markdown content from the file", not ours decorated:
             page.markdown = doc.body  # a copy of every page less to hold for the whole build
         # HTML the renderer escaped: put back after the sanitizer, not through it
-        return self._stash_error(uri, stash.restore, html)
+        html = self._stash_error(uri, stash.restore, html)
+        if uri in self._stashed or not self.serving:  # a serve rebuild may be handed the generated pages' again
+            stash.release()
+        return html
 
     # -100: after mkdocs-rss-plugin (-75), which reads page.title in its on_page_content and escapes
     # it itself, so the feed shows the title as written; and before any template is rendered (MkDocs

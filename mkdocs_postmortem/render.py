@@ -237,7 +237,7 @@ class Stash:
     def restore(self, html: str) -> str:
         """Markdown's `html` with each marker's paragraph replaced by its block (or its words). A marker
         another extension moved out of its paragraph is replaced where it is; one that is gone is an
-        error, never a silently lost card. Called once per page."""
+        error, never a silently lost card."""
         for k, (block, text) in enumerate(self.blocks):
             marker = self.marker(k)
             put = block if text is None else f"<!--{marker}--><p>{text}</p><!--/{marker}-->"
@@ -248,10 +248,12 @@ class Stash:
                 html = html.replace(marker, put, 1)
             else:
                 raise ValueError(f"a Markdown extension dropped HTML block {k} of this page (marker {marker})")
-        # Once: the page's HTML holds the blocks now, so only those `finish` puts in are kept (a site of
-        # thousands of post-mortems holds every page's stash from its Markdown to its template).
-        self.blocks = [(block, "") if text is not None else ("", None) for block, text in self.blocks]
         return html
+
+    def release(self) -> None:
+        """Forget what `restore` put in the page's HTML, keeping what `finish` still needs: a site of
+        thousands of post-mortems holds every page's stash from its Markdown to its template."""
+        self.blocks = [(block, "") if text is not None else ("", None) for block, text in self.blocks]
 
     def digest(self) -> str:
         """A digest of the blocks: a generated page whose Markdown is unchanged shows new HTML when it changes."""

@@ -424,7 +424,7 @@ def test_times_are_shown_in_utc_with_the_offset_the_author_wrote(tmp_path: Path)
     assert '<time datetime="2025-01-03T06:10:00+00:00">06:10</time></li>' in page
 
 
-def test_a_stash_puts_its_blocks_back_and_then_holds_only_what_the_finished_page_still_needs():
+def test_a_released_stash_holds_only_what_the_finished_page_still_needs():
     """Every page's stash lives from its Markdown to its template: once put back, a block is not held twice."""
     from mkdocs_postmortem.render import Stash
 
@@ -433,6 +433,8 @@ def test_a_stash_puts_its_blocks_back_and_then_holds_only_what_the_finished_page
     card = stash("text", caller=lambda: '<div class="pm-card"><b>P1</b> card</div>')
     html = stash.restore(f"<p>{listed.strip()}</p>\n<p>{card.strip()}</p>")
     assert html == "<ul><li>a list</li></ul>\n<!--pmstasht0n1--><p>P1 card</p><!--/pmstasht0n1-->"
+    assert stash.restore(f"<p>{listed.strip()}</p>\n<p>{card.strip()}</p>") == html  # again: a serve rebuild
+    stash.release()
     assert "a list" not in repr(stash.blocks) and "P1 card" not in repr(stash.blocks)  # in the page now
     assert stash.unfinished
     finished = stash.finish(f"<main>{html}</main>")
