@@ -30,7 +30,6 @@ from .metrics import FEW, MEASURES, RECURRENCES_SHOWN, TREND_MONTHS, Metrics, co
 from .model import (
     DUE_SOON_DAYS,
     ID_CLASS,
-    INVERSE_RELATION,
     RELATION_WORDS,
     Document,
     Timestamp,
@@ -74,15 +73,15 @@ DRAFT_BANNER = (
 )
 
 # Characters that mean something to Markdown or HTML anywhere in a line.
-_MD_SPECIAL = re.compile(r"[\\`*_{}\[\]()#+!|<>&\"'~=:$^]")
+_MD_SPECIAL = "\\`*_{}[]()#+!|<>&\"'~=:$^"
+# each special as a numeric entity; a line break as a space (a line of its own must not start a list,
+# quote or heading). One str.translate: every value of every page goes through it.
+_MD_ESCAPES = {ord(c): f"&#{ord(c)};" for c in _MD_SPECIAL} | {ord("\r"): " ", ord("\n"): " "}
 
 
 def md_escape(value: object) -> str:
     """Text shown literally by Markdown and HTML: specials become numeric entities."""
-    text = "" if value is None else str(value)
-    text = _MD_SPECIAL.sub(lambda m: f"&#{ord(m.group())};", text)
-    # a line of its own must not start a list, quote or heading
-    return text.replace("\r", " ").replace("\n", " ")
+    return "" if value is None else str(value).translate(_MD_ESCAPES)
 
 
 def _finalize(value: object) -> object:
@@ -138,13 +137,6 @@ def minutes(value: int | None) -> str:
 def number(value: object) -> str:
     """A count as people read it: 30000 -> "30,000"."""
     return f"{value:,}" if isinstance(value, int) and not isinstance(value, bool) else str(value)
-
-
-class _Facts(dict[str, Any]):
-    """A front-matter section for a template: a key the document does not state reads as None."""
-
-    def __getattr__(self, name: str) -> Any:
-        return self.get(name)
 
 
 @dataclass(frozen=True)
@@ -286,7 +278,6 @@ def _environment() -> Environment:
         autoescape=False,  # Markdown, not HTML: escaping is `finalize`'s job
         finalize=_finalize,
         undefined=StrictUndefined,
-        extensions=["jinja2.ext.do"],  # the card collects the impact figures the document states
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -541,7 +532,6 @@ class Renderer:
         return {
             "catalog": self.catalog,
             "as_of": self.as_of,
-            "page_uri": page_uri,
             "link": lambda incident, text=None: self.link(page_uri, incident, text),
             "plain_id": self.plain_id,
             "title_link": lambda incident: self.title_link(page_uri, incident),
@@ -550,7 +540,6 @@ class Renderer:
             "index_link": lambda page, text, anchor="": self.index_link(page_uri, page, text, anchor),
             "ticket": self.ticket,
             "ticket_html": self.ticket_html,
-            "cell": self.cell,
             "overdue": self.overdue,
             "badge": self.badge,
             "export_link": lambda name, text: self.export_link(page_uri, name, text),
@@ -561,9 +550,6 @@ class Renderer:
             "anchor": lambda name: Markup(f" {{#{slug(str(name))}}}"),
             "listings": self.listings,
             "listing_link": lambda kind, name, text=None, anchor="": self.listing_link(page_uri, kind, name, text, anchor),
-            "html_listing_link": lambda kind, name: self.html_listing_link(page_uri, kind, name),
-            "html_index_link": lambda page, text: self.html_index_link(page_uri, page, text),
-            "html_timeline_link": lambda incident: self.html_timeline_link(page_uri, incident),
             "html_link": lambda listing, text: Markup(
                 f'<a href="{self.html_href(page_uri, listing.uri)}">{text if isinstance(text, Markup) else md_escape(text)}</a>'
             ),
@@ -583,7 +569,6 @@ class Renderer:
             "closed_statuses": CLOSED_STATUSES,
             "in_words": in_words,
             "number": number,
-            "inverse_relation": INVERSE_RELATION,
             "month_names": calendar.month_name,
             "recent_count": 10,
             "page_rows": self.page_rows,
@@ -605,23 +590,13 @@ class Renderer:
         return compute(self.catalog, self.as_of, self.metrics_since)
 
     def header(self, incident: Incident, own_title: str | None = None, stash: Stash | None = None) -> str:
-        """Breadcrumb, title and summary card, at the top of a post-mortem page.
+        """Breadcrumb, title and summary card, at the top of a post-mortem page (decorations.py).
 
         `own_title` is the body's own `# ...` line, kept as the title; else the title comes from the front matter.
         """
-        context = self._context(incident.src_uri, stash) | {
-            "i": incident,
-            "own_title": Markup(own_title or ""),
-            "moments": moments(incident),
-            # a fact the document does not state reads as None (the template shows nothing for it)
-            "impact": _Facts(incident.impact),
-            "cause": _Facts(incident.root_cause),
-            "review": _Facts(incident.review),
-            "detection": _Facts(incident.detection),
-            "durations": incident.durations(),
-            "counts": incident.action_counts(self.as_of),
-        }
-        return self.env.get_template("incident_header.md.j2").render(context)
+        from . import decorations  # here, not at the top: decorations imports this module
+
+        return decorations.header(self, incident, incident.src_uri, own_title, inline if stash is None else stash)
 
     def decorate(self, incident: Incident, body: str, stash: Stash | None = None) -> str:
         """A post-mortem's body with its header above and its footer below.
@@ -638,9 +613,10 @@ class Renderer:
         return banner + self.header(incident, own_title, stash) + "\n" + body + "\n" + self.footer(incident, stash)
 
     def footer(self, incident: Incident, stash: Stash | None = None) -> str:
-        """Corrective actions and related incidents, placed at the bottom of a post-mortem page."""
-        context = self._context(incident.src_uri, stash) | {"i": incident}
-        return self.env.get_template("incident_footer.md.j2").render(context)
+        """Corrective actions and related incidents, placed at the bottom of a post-mortem page (decorations.py)."""
+        from . import decorations
+
+        return decorations.footer(self, incident, incident.src_uri, inline if stash is None else stash)
 
 
 def metrics_context(m: Metrics) -> dict[str, Any]:
