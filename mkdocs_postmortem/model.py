@@ -129,7 +129,9 @@ def relative_path(target: str, start: str) -> str:
 
     `posixpath.relpath` gives the same answer but makes both paths absolute first (two `getcwd`
     system calls), and a site writes tens of thousands of links; the relation of two folders is
-    worked out once per pair (a site's links go between a handful of them) and the name appended.
+    worked out and the name appended. With `use_directory_urls` (MkDocs' default) every page is a
+    folder, so most pairs are seen once: the cache holds the recent ones (at 1,000 post-mortems a
+    build met 20,000 pairs, 16 % of them again; holding them all took 3.5 MiB).
     """
     if start == target or start.startswith(target + "/"):  # `start` is inside `target`: only `..` steps
         return _relative_folder(target, start)
@@ -138,7 +140,7 @@ def relative_path(target: str, start: str) -> str:
     return name if up == "." else f"{up}/{name}" if name else up
 
 
-@functools.lru_cache(maxsize=1 << 14)
+@functools.lru_cache(maxsize=1 << 10)
 def _relative_folder(target: str, start: str) -> str:
     to = [part for part in target.split("/") if part not in ("", ".")]
     at = [part for part in start.split("/") if part not in ("", ".")]
