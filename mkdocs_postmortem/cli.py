@@ -21,7 +21,7 @@ from .outputs import ACTION_FORMATS, PROBLEM_FORMATS, STATS_FORMATS
 from .placeholders import read_template
 from .scaffold import ScaffoldError, file_name, init_site, new_postmortem, next_id, template_path, template_text
 from .schema import SchemaConfigError, effective_schema, make_validator
-from .site import Site, SiteError, find_site
+from .site import CONFIG_NAMES, Site, SiteError, find_site
 
 
 def _display(path: Path) -> str:
@@ -61,10 +61,17 @@ def _targets(paths: Sequence[Path], site: Site) -> tuple[list[Path], list[Proble
     """
     folder = site.postmortem_dir
     if not folder.is_dir():
-        where = f"{site.config_file.name}: " if site.config_file else ""
+        if site.config_file is not None:
+            raise click.UsageError(
+                f"{site.config_file.name}: no post-mortem folder at {_display(folder)}; create it "
+                "(`postmortem new` writes the first post-mortem there) or set the plugin's 'dir' option"
+            )
+        start = paths[0] if paths else None
+        start = "this folder" if start is None else _display(start if start.is_dir() else start.parent)
+        names = " or ".join(sorted(name for name in CONFIG_NAMES if name.endswith(".yml")))
         raise click.UsageError(
-            f"{where}no post-mortem folder at {_display(folder)}; "
-            "pass the files or folders to check, or set the plugin's 'dir' option"
+            f"no post-mortem folder at {_display(folder)}, and no site: no {names} in {start} or a folder "
+            "above it; run this in the site, or name its config with -f"
         )
     scan = scan_folder(folder, _display)
     scan.files[:] = [f for f in scan.files if not site.is_excluded(f)]  # exclude_docs: the build never sees them

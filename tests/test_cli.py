@@ -121,7 +121,26 @@ def test_a_missing_folder_is_a_usage_error(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(main, ["validate"])
     assert result.exit_code == 2
-    assert "no post-mortem folder at docs/postmortems" in result.output
+    assert "no post-mortem folder at docs/postmortems, and no site: no mkdocs.yml or properdocs.yml" in result.output
+
+
+def test_files_outside_any_site_are_a_usage_error_that_says_so(tmp_path, monkeypatch):
+    """Passing files is no way out when there is no site: the message says what is missing, not "pass the files"."""
+    (tmp_path / "loose").mkdir()
+    (tmp_path / "loose" / "a.md").write_text("---\nid: INC-1\n---\n")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["validate", "loose/a.md"])
+    assert result.exit_code == 2
+    assert "no site: no mkdocs.yml or properdocs.yml in loose or a folder above it" in result.output
+    assert "name its config with -f" in result.output and "pass the files" not in result.output
+
+
+def test_a_site_without_its_post_mortem_folder_says_how_to_make_one(tmp_path, monkeypatch):
+    (tmp_path / "mkdocs.yml").write_text("site_name: T\nplugins:\n  - postmortem\n")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["validate"])
+    assert result.exit_code == 2
+    assert "mkdocs.yml: no post-mortem folder at docs/postmortems; create it (`postmortem new`" in result.output
 
 
 def test_a_missing_path_is_a_usage_error(run):
