@@ -66,8 +66,8 @@ def _targets(paths: Sequence[Path], site: Site) -> tuple[list[Path], list[Proble
                 f"{site.config_file.name}: no post-mortem folder at {_display(folder)}; create it "
                 "(`postmortem new` writes the first post-mortem there) or set the plugin's 'dir' option"
             )
-        start = paths[0] if paths else None
-        start = "this folder" if start is None else _display(start if start.is_dir() else start.parent)
+        first = paths[0] if paths else None
+        start = "this folder" if first is None else _display(first if first.is_dir() else first.parent)
         names = " or ".join(sorted(name for name in CONFIG_NAMES if name.endswith(".yml")))
         raise click.UsageError(
             f"no post-mortem folder at {_display(folder)}, and no site: no {names} in {start} or a folder "
