@@ -197,16 +197,20 @@ def _action_progress(closed: dict[str, int], overdue: int, total: int) -> str:
 
 
 def _review(review: dict[str, Any]) -> str:
-    value = f'<span class="pm-part">{esc(review["date"])}</span>' if review.get("date") else ""
+    # dates as <time>: kept on one line (the card's CSS), never broken at a hyphen on a phone
+    value = f'<span class="pm-part"><time>{esc(review["date"])}</time></span>' if review.get("date") else ""
     if review.get("attendees"):
         value += f' <span class="pm-part">Attendees: {esc(", ".join(map(str, review["attendees"])))}</span>'
     if review.get("sign_off"):
-        signed = "; ".join(
-            f"{esc(s.get('name'))} ({esc(s.get('role'))}{esc(', ' + str(s['date'])) if s.get('date') else ''})"
-            for s in review["sign_off"]
-        )
+        signed = "; ".join(_sign_off(s) for s in review["sign_off"])
         value += f' <span class="pm-part">Signed off: {signed}</span>'
     return value
+
+
+def _sign_off(s: dict[str, Any]) -> str:
+    """ "Jane Smith (Incident Commander, 2025-12-06)"."""
+    date = f", <time>{esc(s['date'])}</time>" if s.get("date") else ""
+    return f"{esc(s.get('name'))} ({esc(s.get('role'))}{date})"
 
 
 def footer(r: Renderer, incident: Incident, page_uri: str, stash: Stasher) -> str:

@@ -439,3 +439,20 @@ def test_a_released_stash_holds_only_what_the_finished_page_still_needs():
     assert stash.unfinished
     finished = stash.finish(f"<main>{html}</main>")
     assert finished == '<main><ul><li>a list</li></ul>\n<div class="pm-card"><b>P1</b> card</div></main>'
+
+
+def test_the_review_row_keeps_each_date_on_one_line():
+    """Review and sign-off dates are <time> (the card's CSS keeps them whole): on a phone a bare
+    2025-12-06 broke at its hyphens. A sign-off without a date shows none."""
+    path = FIXTURES / "format-example.md"
+    doc = load_file(path)
+    doc.meta["review"]["sign_off"].append({"role": "Engineering Manager", "name": "Tom <Becker>"})  # type: ignore[index]
+    catalog = build_catalog([(doc, f"postmortems/{path.name}")], ["P0", "P1", "P2", "P3", "P4"])
+    (incident,) = catalog.incidents.values()
+    header = Renderer.create(catalog, "postmortems", AS_OF).header(incident)
+    review = header.split("<dt>Review</dt><dd>")[1].split("</dd>")[0]
+    assert review == (
+        '<span class="pm-part"><time>2025-12-05</time></span> <span class="pm-part">Attendees: Jane Smith, John Doe</span>'
+        ' <span class="pm-part">Signed off: Jane Smith (Incident Commander, <time>2025-12-06</time>);'
+        " Tom &#60;Becker&#62; (Engineering Manager)</span>"
+    )
