@@ -33,14 +33,14 @@ def esc(value: object) -> str:
     return str(_finalize(value))
 
 
-def _capitalize(text: str) -> str:
-    """Jinja's `capitalize`, which the templates used: the first letter upper case, the rest lower."""
-    return text.capitalize()
+#: The footer's headings' anchors; the card's action progress links to the first.
+ACTIONS_ANCHOR = "corrective-actions"
+RELATED_ANCHOR = "related-incidents"
 
 
-def header(r: Renderer, incident: Incident, page_uri: str, own_title: str | None, stash: Stasher) -> str:
+def header(r: Renderer, incident: Incident, own_title: str | None, stash: Stasher) -> str:
     """Breadcrumb, title and summary card (see Renderer.header)."""
-    i = incident
+    i, page_uri = incident, incident.src_uri
     crumbs = (
         f'<p class="pm-breadcrumb">{r.html_index_link(page_uri, "index.md", "Post-mortems")} &rsaquo; '
         f"{r.html_listing_link(page_uri, 'severity', i.severity)} &rsaquo; {r.html_timeline_link(page_uri, i)} &rsaquo; "
@@ -66,7 +66,7 @@ def _card(r: Renderer, i: Incident, page_uri: str, moments: list[Any]) -> str:
         f'{esc(in_words(i.status))}</strong></span> <span class="pm-card-date">{esc(i.date.isoformat())}</span>'
     )
     if impact.get("type"):
-        head += f' <span class="pm-card-type">{esc(_capitalize(in_words(impact["type"])))}</span>'
+        head += f' <span class="pm-card-type">{esc(in_words(impact["type"]).capitalize())}</span>'
     out = ['<div class="pm-card">\n', head, "</p>\n"]
     if i.summary:
         out.append(f'<p class="pm-card-summary">{esc(i.summary)}</p>\n')
@@ -105,7 +105,7 @@ def _fact_rows(
     stated = i.stated_duration
     if durations or (stated is not None and stated not in derived):
         items = "".join(
-            f'<li>{esc(_capitalize(name))} <span class="pm-note">({esc(in_words(start))} &rarr; {esc(in_words(end))})</span> '
+            f'<li>{esc(name.capitalize())} <span class="pm-note">({esc(in_words(start))} &rarr; {esc(in_words(end))})</span> '
             f"<strong>{esc(minutes(length))}</strong></li>"
             for name, start, end, length in durations
         )
@@ -127,7 +127,7 @@ def _fact_rows(
         rows.append(_row("Root cause", value))
     if detection.get("source") or detection.get("method"):
         source, method = detection.get("source"), detection.get("method")
-        value = esc(_capitalize(in_words(source or ""))) + (": " if source and method else "") + esc(method or "")
+        value = esc(in_words(source or "").capitalize()) + (": " if source and method else "") + esc(method or "")
         rows.append(_row("Detection", value))
     if i.commander:
         rows.append(_row("Commander", esc(i.commander)))
@@ -193,7 +193,7 @@ def _action_progress(closed: dict[str, int], overdue: int, total: int) -> str:
             parts.append(f", {count} {esc(in_words(status))}")
     if overdue:
         parts.append(f", <strong>{overdue} overdue</strong>")
-    return f'<a href="#corrective-actions">{"".join(parts)}</a>'
+    return f'<a href="#{ACTIONS_ANCHOR}">{"".join(parts)}</a>'
 
 
 def _review(review: dict[str, Any]) -> str:
@@ -213,19 +213,19 @@ def _sign_off(s: dict[str, Any]) -> str:
     return f"{esc(s.get('name'))} ({esc(s.get('role'))}{date})"
 
 
-def footer(r: Renderer, incident: Incident, page_uri: str, stash: Stasher) -> str:
+def footer(r: Renderer, incident: Incident, stash: Stasher) -> str:
     """Corrective actions and related incidents (see Renderer.footer). HTML the theme styles
     (assets/postmortem.css): Markdown would only parse tables back into HTML on every page. The
     headings stay Markdown, so they are in the page's table of contents. The action progress
     ("2 of 5 done") is the card's; it is not repeated here. A column no action fills is left out."""
     out = []
     if incident.actions:
-        out.append("## Corrective actions  {#corrective-actions}\n\n")
+        out.append(f"## Corrective actions {{#{ACTIONS_ANCHOR}}}\n\n")
         out.append(stash(search="text", caller=lambda: _actions_table(r, incident)))
         out.append("\n")
     if incident.references or incident.backlinks or incident.unpublished_references:
-        out.append("## Related incidents  {#related-incidents}\n\n")
-        out.append(stash(search="text", caller=lambda: _related(r, incident, page_uri)))
+        out.append(f"## Related incidents {{#{RELATED_ANCHOR}}}\n\n")
+        out.append(stash(search="text", caller=lambda: _related(r, incident, incident.src_uri)))
         out.append("\n")
     return "".join(out)
 
@@ -241,7 +241,7 @@ def _actions_table(r: Renderer, i: Incident) -> str:
     for a in i.actions:
         kind = ""
         if a.type or a.term:
-            kind = f' <span class="pm-note">{esc(_capitalize(in_words(a.type or "")))}'
+            kind = f' <span class="pm-note">{esc(in_words(a.type or "").capitalize())}'
             kind += " &middot; " if a.type and a.term else ""
             kind += f"{esc(in_words(a.term))} term" if a.term else ""
             kind += "</span>"
@@ -264,7 +264,7 @@ def _actions_table(r: Renderer, i: Incident) -> str:
 
 def _related(r: Renderer, i: Incident, page_uri: str) -> str:
     def relation(words: dict[str, str], name: str) -> str:
-        return esc(_capitalize(words.get(name, name)))
+        return esc(words.get(name, name).capitalize())
 
     lines = []
     for ref in i.references:

@@ -596,7 +596,7 @@ class Renderer:
         """
         from . import decorations  # here, not at the top: decorations imports this module
 
-        return decorations.header(self, incident, incident.src_uri, own_title, inline if stash is None else stash)
+        return decorations.header(self, incident, own_title, inline if stash is None else stash)
 
     def decorate(self, incident: Incident, body: str, stash: Stash | None = None) -> str:
         """A post-mortem's body with its header above and its footer below.
@@ -616,7 +616,7 @@ class Renderer:
         """Corrective actions and related incidents, placed at the bottom of a post-mortem page (decorations.py)."""
         from . import decorations
 
-        return decorations.footer(self, incident, incident.src_uri, inline if stash is None else stash)
+        return decorations.footer(self, incident, inline if stash is None else stash)
 
 
 def metrics_context(m: Metrics) -> dict[str, Any]:
