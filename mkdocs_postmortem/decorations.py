@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from markupsafe import Markup
 
 from .model import INVERSE_RELATION, RELATION_WORDS, in_words
-from .render import _finalize, minutes, moments, number
+from .render import _finalize, minutes, moments, number, unsearched
 
 if TYPE_CHECKING:
     from .catalog import Incident
@@ -46,7 +46,7 @@ def header(r: Renderer, incident: Incident, own_title: str | None, stash: Stashe
         f"{r.html_listing_link(page_uri, 'severity', i.severity)} &rsaquo; {r.html_timeline_link(page_uri, i)} &rsaquo; "
         f"{esc(i.id)}</p>\n"
     )
-    out = [stash(search="text", caller=lambda: crumbs), "\n"]
+    out = [stash(search="text", caller=lambda: unsearched(crumbs)), "\n"]  # on every page: no words to find
     out.append(f"{own_title}\n" if own_title else f"# {esc(i.title)}\n")
     out.append("\n")
     out.append(stash(search="text", caller=lambda: _card(r, i, page_uri, moments(i))))
@@ -99,7 +99,7 @@ def _fact_rows(
             + "</li>"
             for m in moments
         )
-        rows.append(_row('When <span class="pm-note">(UTC)</span>', f'<ol class="pm-moments">{items}</ol>'))
+        rows.append(unsearched(_row('When <span class="pm-note">(UTC)</span>', f'<ol class="pm-moments">{items}</ol>')))
     durations = i.durations()
     derived = [length for _, _, _, length in durations]
     stated = i.stated_duration
@@ -111,7 +111,7 @@ def _fact_rows(
         )
         if stated is not None and stated not in derived:
             items += f'<li>Duration <span class="pm-note">(as stated)</span> <strong>{esc(minutes(stated))}</strong></li>'
-        rows.append(_row("Durations", f'<ul class="pm-items pm-durations">{items}</ul>'))
+        rows.append(unsearched(_row("Durations", f'<ul class="pm-items pm-durations">{items}</ul>')))
     if i.services:
         links = "".join(f"<li>{r.html_listing_link(page_uri, 'services', s)}</li>" for s in i.services)
         rows.append(_row("Services", f'<ul class="pm-items pm-links">{links}</ul>'))
@@ -259,7 +259,8 @@ def _actions_table(r: Renderer, i: Incident) -> str:
         row += f'<td class="pm-col-status" data-label="Status">{status}</td>'
         row += str(r.cell("Ticket", r.ticket_html(a) if a.ticket else None)) if with_ticket else ""
         rows.append(row + "</tr>\n")
-    return f'<table class="pm-actions">\n<thead><tr>{head}</tr></thead>\n<tbody>\n{"".join(rows)}</tbody>\n</table>\n'
+    thead = unsearched(f"<thead><tr>{head}</tr></thead>")
+    return f'<table class="pm-actions">\n{thead}\n<tbody>\n{"".join(rows)}</tbody>\n</table>\n'
 
 
 def _related(r: Renderer, i: Incident, page_uri: str) -> str:

@@ -193,10 +193,29 @@ def ticket_label(url: str) -> str:
 def inline(search: str = "html", *, caller: Callable[[], str]) -> Markup:
     """`{% call stash() %}html{% endcall %}` when the HTML stays in the Markdown: for an engine that
     renders the Markdown itself (`postmortem render`), where it is written as raw HTML blocks."""
-    return Markup(caller())
+    return Markup(without_search_marks(caller()))
 
 
 _TAG = re.compile(r"<[^>]*>")
+
+#: Around a part of a block searched as text that search leaves out: words every incident's page
+#: has (the card's times and durations, a table's column names), with which every incident would
+#: match a search for "detected" or "owner" and every result's preview would start.
+UNSEARCHED, SEARCHED = "<!--pm-unsearched-->", "<!--/pm-unsearched-->"
+_UNSEARCHED = re.compile(f"{re.escape(UNSEARCHED)}.*?{re.escape(SEARCHED)}", re.DOTALL)
+
+
+def unsearched(html: str) -> str:
+    return f"{UNSEARCHED}{html}{SEARCHED}"
+
+
+def searched_words(html: str) -> str:
+    """The words search indexes for a block searched as text: its text, less its `unsearched` parts."""
+    return " ".join(_TAG.sub(" ", _UNSEARCHED.sub(" ", html)).split())
+
+
+def without_search_marks(html: str) -> str:
+    return html.replace(UNSEARCHED, "").replace(SEARCHED, "") if UNSEARCHED in html else html
 
 
 class Stash:
@@ -211,7 +230,8 @@ class Stash:
     around a few words) is first put back as its words alone, a paragraph between two comments, which
     the search plugin indexes (finding an incident by its service or tag) and feeds may quote; the
     finished page gets the block (`finish`). Search parsing the card's HTML took a third of a
-    post-mortem page's indexing time.
+    post-mortem page's indexing time. Its `unsearched` parts are left out of those words (a block
+    with no words left is put back as the two comments alone).
     """
 
     def __init__(self, token: str) -> None:
@@ -220,7 +240,8 @@ class Stash:
 
     def __call__(self, search: str = "html", *, caller: Callable[[], str]) -> Markup:
         html = str(caller())
-        self.blocks.append((html, " ".join(_TAG.sub(" ", html).split()) if search == "text" else None))
+        words = searched_words(html) if search == "text" else None
+        self.blocks.append((without_search_marks(html), words))
         return Markup(f"\n\n{self.marker(len(self.blocks) - 1)}\n\n")
 
     def marker(self, k: int) -> str:
@@ -232,7 +253,7 @@ class Stash:
         error, never a silently lost card."""
         for k, (block, text) in enumerate(self.blocks):
             marker = self.marker(k)
-            put = block if text is None else f"<!--{marker}--><p>{text}</p><!--/{marker}-->"
+            put = block if text is None else f"<!--{marker}-->{f'<p>{text}</p>' if text else ''}<!--/{marker}-->"
             paragraph = f"<p>{marker}</p>"
             if paragraph in html:
                 html = html.replace(paragraph, put, 1)

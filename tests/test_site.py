@@ -103,6 +103,28 @@ def test_search_finds_incidents_by_id_title_service_and_tag(template_site: Path)
         assert needle in text, needle
 
 
+def test_search_leaves_out_the_words_every_incident_page_has(template_site: Path):
+    """The card's times and durations, the breadcrumb and the actions table's column names are on
+    every incident's page: indexed, a search for "detected" or "owner" would find them all."""
+    index = json.loads((template_site / "search" / "search_index.json").read_text())
+    docs = [d for d in index["docs"] if d["location"].startswith("postmortems/inc-2025-0042")]
+    top = [d["text"] for d in docs if "#" not in d["location"]]
+    card = [d["text"] for d in docs if "Status:" in d["text"]]
+    actions = [d["text"] for d in docs if d["location"].endswith("#corrective-actions")]
+    assert top == [""] and len(card) == 1 and len(actions) == 1, (top, card, actions)  # no breadcrumb
+    for kept in ("Jane Smith", "spacetime-api", "memory-leak", "approved"):
+        assert kept in card[0], kept
+    for kept in ("Implement bounded cache", "Dev Team", "PROJ-123"):
+        assert kept in actions[0], kept
+    for left_out in ("Time to detect", "detected", "acknowledged", "Durations", "UTC", "14:29"):
+        assert left_out not in card[0], left_out
+    assert "Owner" not in actions[0] and "Priority" not in actions[0]
+    page = html(template_site, "postmortems/inc-2025-0042-spacetime-api-outage")
+    for shown in ("Time to detect", "14:29", "pm-breadcrumb", "<th>Owner</th>"):  # the page still shows them
+        assert shown in page, shown
+    assert "pm-unsearched" not in page
+
+
 def test_the_built_in_mkdocs_theme_builds_too(tmp_path: Path):
     root = tmp_path / "s"
     shutil.copytree(REPO / "site-template", root, ignore=shutil.ignore_patterns("site"))
