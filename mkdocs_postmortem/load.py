@@ -123,11 +123,11 @@ def _bound_aliases(root: yaml.Node) -> None:
         )
 
 
-def load_file(path: Path | str, display_path: str | None = None) -> Document:
-    """Read and load one post-mortem file."""
+def load_file(path: Path | str, display_path: str | None = None, *, raw: bytes | None = None) -> Document:
+    """Read and load one post-mortem file (`raw`: its bytes, when the caller has read them already)."""
     shown = display_path or str(path)
     try:
-        raw = Path(path).read_bytes()
+        raw = Path(path).read_bytes() if raw is None else raw
     except OSError as exc:
         return Document(shown, None, "", problems=[Problem(shown, 1, "", f"cannot read file: {exc.strerror or exc}")])
     try:
@@ -147,7 +147,7 @@ def load_file(path: Path | str, display_path: str | None = None) -> Document:
                 )
             ],
         )
-    return load_text(text, shown)
+    return load_text(text, shown, source=Path(path))
 
 
 def split_front_matter(text: str) -> tuple[str, str, int] | None:
@@ -164,8 +164,17 @@ def split_front_matter(text: str) -> tuple[str, str, int] | None:
     return text[opening.end() : closing.start()], text[body_start:], text.count("\n", 0, body_start) + 1
 
 
-def load_text(text: str, path: str, *, fast: bool = True) -> Document:
-    """Load a post-mortem from its text; `path` is only used in problems (`fast`: see `parse_front_matter`)."""
+#: The line of a file on which its front matter's first field is written, after the opening `---`.
+FIRST_LINE = 2
+
+
+def load_text(text: str, path: str, *, fast: bool = True, source: Path | None = None) -> Document:
+    """Load a post-mortem from its text; `path` is only used in problems (`fast`: see `parse_front_matter`).
+
+    `source`: the file `text` was read from. The lines of the fields are then read from it again if a
+    problem is reported, instead of the document holding its front matter's text until then (a
+    quarter of a post-mortem's text, kept for every document of a site that has no problem).
+    """
     if not _OPENING.match(text):
         return Document(
             path,
@@ -187,8 +196,24 @@ def load_text(text: str, path: str, *, fast: bool = True) -> Document:
         )
     fm_text, body, body_line = split
     doc = Document(path, None, body, body_line=body_line)
-    parse_front_matter(fm_text, doc, first_line=2, fast=fast)
+    parse_front_matter(fm_text, doc, first_line=FIRST_LINE, fast=fast)
+    if source is not None and doc.find_lines is not None:
+        doc.find_lines = functools.partial(_key_lines_in_file, source, hash(fm_text))
     return doc
+
+
+def _key_lines_in_file(source: Path, front_matter: int) -> dict[FieldPath, int]:
+    """`_key_lines` of the front matter `load_text` read from `source` (`front_matter`: its text's
+    hash), read from the file again. If the file has changed since, only the front matter's first
+    line is known; the next load reads the new text."""
+    try:
+        text = source.read_bytes().decode("utf-8")
+    except (OSError, UnicodeDecodeError):
+        text = ""
+    split = split_front_matter(text) if _OPENING.match(text) else None
+    if split is None or hash(split[0]) != front_matter:
+        return {(): FIRST_LINE}
+    return _key_lines(split[0], FIRST_LINE)
 
 
 def parse_front_matter(fm_text: str, doc: Document, first_line: int, *, fast: bool = True) -> None:

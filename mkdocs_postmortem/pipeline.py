@@ -197,16 +197,15 @@ class DocumentCache:
 
     def load(self, path: Path, shown: str) -> Document:
         try:
-            digest = hashlib.sha256(path.read_bytes()).digest()
+            raw = path.read_bytes()
         except OSError:
             return load_file(path, shown)  # reports the unreadable file as a problem
+        digest = hashlib.sha256(raw).digest()
         key = str(path)  # not the src_uri: the same name under another docs_dir is another file
         cached = self._documents.get(key)
         if cached and cached[0] == digest:
             return cached[1]
-        # Read a second time by load_file: if the file changed in between, the next call's digest
-        # differs from the stored one and the document is loaded again.
-        doc = load_file(path, shown)
+        doc = load_file(path, shown, raw=raw)
         if cached:
             self._problems.pop(id(cached[1]), None)
         self._documents[key] = (digest, doc)

@@ -208,6 +208,35 @@ def test_a_problem_found_after_the_fast_path_names_its_line():
     assert (problem.line, problem.field) == (11, "actions[0].status")
 
 
+def _strings(value: object, seen: set[int] | None = None) -> list[str]:
+    """Every str an object holds, however deep (through containers, partials and dataclasses)."""
+    import gc
+
+    seen = set() if seen is None else seen
+    if id(value) in seen or isinstance(value, (type, type(gc))):
+        return []
+    seen.add(id(value))
+    if isinstance(value, str):
+        return [value]
+    return [s for ref in gc.get_referents(value) for s in _strings(ref, seen)]
+
+
+def test_a_file_loaded_document_keeps_no_copy_of_its_front_matter_and_reads_its_lines_again(tmp_path: Path):
+    path = tmp_path / "a.md"
+    path.write_text(postmortem(extra="actions:\n  - title: A\n    due: 2025-01-01\n"))
+    doc = load_file(path)
+    assert doc.find_lines is not None and doc.meta is not None
+    assert not [s for s in _strings(doc) if "title: A" in s]  # held: the body and the values, not the YAML text
+    assert doc.lines[("actions", 0, "due")] == 9  # read from the file again
+
+    again = load_file(path)  # the file changes before a problem asks for its lines
+    path.write_text(postmortem(extra="tags: [x]\nactions:\n  - title: A\n    due: 2025-01-01\n"))
+    assert again.line_of(("actions", 0, "due")) == 2  # the front matter's first line: the next load reads the new text
+    gone = load_file(path)  # or is deleted
+    path.unlink()
+    assert gone.line_of(("actions", 0, "due")) == 2
+
+
 def _nested(depth: int) -> str:
     """A front matter whose deepest value is `depth` levels below the top (the limit counts every node)."""
     return "---\nid: INC-1\nx: " + "[" * (depth - 1) + "1" + "]" * (depth - 1) + "\n---\n"
