@@ -165,7 +165,9 @@ def test_rebuilds_reuse_the_plugin_and_reread_only_changed_files(site, monkeypat
     b = site("b.md", postmortem(id="INC-2025-0002"))
     loaded: list[str] = []
     real = pipeline_module.load_file
-    monkeypatch.setattr(pipeline_module, "load_file", lambda path, shown: loaded.append(Path(path).name) or real(path, shown))
+    monkeypatch.setattr(
+        pipeline_module, "load_file", lambda path, shown, **kw: loaded.append(Path(path).name) or real(path, shown, **kw)
+    )
 
     def rebuild():  # as `mkdocs serve` does: a new config each time
         config = load_config(str(site.root / "mkdocs.yml"), site_dir=str(site.root / "site"))
