@@ -193,7 +193,7 @@ class PostmortemPlugin(BasePlugin[PostmortemConfig]):
         key = None
         if self.serving:  # everything the generated pages and the post-mortems' decorations are made of
             made_of = [(i.src_uri, i.path, i.meta) for i in self.catalog.incidents.values()], [d.meta for d in result.drafts]
-            key = repr((made_of, problems, result.as_of, self.settings, config.use_directory_urls))
+            key = repr((made_of, problems, result.as_of, self.settings, config.use_directory_urls, config.site_url))
         self._rebuilds.start(key)
         for _, file in entries:
             file.inclusion = InclusionLevel.NOT_IN_NAV  # reached through the indexes, not the nav
@@ -235,18 +235,21 @@ class PostmortemPlugin(BasePlugin[PostmortemConfig]):
             shown[file.src_uri] = (file, parts)
         return shown
 
-    def _render_pages(self) -> tuple[dict[str, str], dict[str, Stash]]:
-        """The generated pages' Markdown and the HTML blocks it carries as markers, by src_uri."""
+    def _render_pages(self, config: MkDocsConfig) -> tuple[dict[str, str], dict[str, Stash], dict[str, bytes]]:
+        """The generated pages' Markdown and the HTML blocks it carries as markers, by src_uri; the exports' bytes by path."""
         assert self.renderer is not None
         stashes: dict[str, Stash] = {}
         pages = self.renderer.pages(self.settings.nav_title, lambda uri: stashes.setdefault(uri, Stash(self._stash_token)))
-        return pages, stashes
+        published = Published(
+            self.renderer.catalog, self.renderer.as_of, self.settings.dir, config.use_directory_urls, config.site_url or ""
+        )
+        return pages, stashes, exports(published)
 
     def _add_generated(self, files: Files, config: MkDocsConfig, prefix_dest: str) -> None:
         assert self.renderer is not None
         self._generated_pages = []
         in_nav = {posixpath.join(self.settings.dir, name): title for name, (_, title) in PAGES.items()}
-        pages, stashes = self._rebuilds.pages(self._render_pages)
+        pages, stashes, exported = self._rebuilds.pages(lambda: self._render_pages(config))
         self._page_stashes = {}  # only the pages the plugin writes: a site's own overview carries no marker
         for uri, content in pages.items():
             existing = files.get_file_from_path(uri)
@@ -264,10 +267,7 @@ class PostmortemPlugin(BasePlugin[PostmortemConfig]):
                 self._generated_pages.append((in_nav[uri], existing))
         for asset in assets.ASSETS:
             files.append(File.generated(config, asset.uri, abs_src_path=str(asset.source)))
-        published = Published(
-            self.renderer.catalog, self.renderer.as_of, self.settings.dir, config.use_directory_urls, config.site_url or ""
-        )
-        for path, data in exports(published).items():
+        for path, data in exported.items():
             files.append(self._generated.data(config, path, data))
 
     def _add_problems_page(

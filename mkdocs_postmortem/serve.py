@@ -99,9 +99,9 @@ _WORD = re.compile(r"[\w-]+")
 class Rebuilds:
     """What one `mkdocs serve` session keeps between rebuilds, so a rebuild redoes only what an edit changed.
 
-    - The generated pages' Markdown: rendered again only when `key` (everything they are made of:
-      the catalog, the problems, the as-of date, the options) changes. An edit to a post-mortem's
-      prose changes none of it.
+    - The generated pages' Markdown and the exports (incidents.json, the calendars): made again
+      only when `key` (everything they are made of: the catalog, the problems, the as-of date, the
+      options, the site's URL) changes. An edit to a post-mortem's prose changes none of it.
     - Under `--dirty` (the authoring loop), which post-mortem pages must be rebuilt although their
       own file did not change. MkDocs rebuilds a page only when its source file is newer than its
       HTML, but a post-mortem's page also shows other post-mortems: the incidents it references and

@@ -305,13 +305,19 @@ def test_under_dirty_a_title_edit_shows_on_its_page_its_backlinks_and_the_genera
 
 
 @pytest.mark.slow
-def test_under_dirty_an_edit_to_the_prose_rebuilds_its_page_and_no_generated_one(site):
+def test_under_dirty_an_edit_to_the_prose_rebuilds_its_page_and_no_generated_one(site, monkeypatch):
+    import mkdocs_postmortem.plugin as plugin_module
+
+    made: list[int] = []  # the exports are made once: the second build has the same catalog
+    real = plugin_module.exports
+    monkeypatch.setattr(plugin_module, "exports", lambda published: made.append(1) or real(published))
     a = site("a.md", postmortem(body="## Summary\n\nFirst words.\n"))
     site("b.md", postmortem(id="INC-2025-0002", extra="references: [INC-2025-0001]\n"))
     with dirty_session(site.root) as rebuild:
         first = rebuild()
         a.write_text(postmortem(body="## Summary\n\nSecond words.\n"))
         second = rebuild()
+    assert made == [1]
     assert "Second words." in page(site.root / "site", "postmortems/a")
     changed = rebuilt(first, second)
     assert "postmortems/a/index.html" in changed
