@@ -328,7 +328,8 @@ class PostmortemPlugin(BasePlugin[PostmortemConfig]):
         if self._mentions is not None:  # the page's Markdown is rendered right after this event
             self._mentions.finder = self._mention_index.finder(page.file.src_uri, incident.id)
         stash = self._stashed[page.file.src_uri] = Stash(self._stash_token)  # card, footer: markers put back later
-        return self.renderer.decorate(incident, markdown, stash)
+        remembered = self._rebuilds.decorations(self.renderer.decorations) if self.serving else None
+        return self.renderer.decorate(incident, markdown, stash, remembered)
 
     # 100: first, so a post-mortem's HTML is sanitized (body_html) before any other plugin reads it
     # (mkdocs-rss-plugin at -75, Material's search later) or adds markup of its own, which it may.

@@ -218,6 +218,10 @@ def without_search_marks(html: str) -> str:
     return html.replace(UNSEARCHED, "").replace(SEARCHED, "") if UNSEARCHED in html else html
 
 
+#: Renderer.decorations, or a function like it: (incident, own title, stash) -> (above the body, below it)
+Decorations = Callable[["Incident", "str | None", "Stash | None"], tuple[str, str]]
+
+
 class Stash:
     """HTML blocks a page's Markdown carries as one-word markers, put back into the page's HTML once
     Markdown has rendered it (`restore`): the card, the footer and the generated lists are HTML
@@ -619,19 +623,25 @@ class Renderer:
 
         return decorations.header(self, incident, own_title, inline if stash is None else stash)
 
-    def decorate(self, incident: Incident, body: str, stash: Stash | None = None) -> str:
+    def decorate(self, incident: Incident, body: str, stash: Stash | None = None, decorations: Decorations | None = None) -> str:
         """A post-mortem's body with its header above and its footer below.
 
         A body that opens with its own `# Title` keeps it, above the card;
         otherwise the front matter's title is used. With a `stash`, the card and the footer's HTML
-        are markers in the Markdown (see Stash); without, raw HTML blocks.
+        are markers in the Markdown (see Stash); without, raw HTML blocks. `decorations`: what makes
+        the header and footer, `self.decorations` or one that remembers them (serve.Rebuilds).
         """
         body = body.lstrip("\n")
         own_title = None
         if body.startswith("# "):
             own_title, _, body = body.partition("\n")
+        above, below = (decorations or self.decorations)(incident, own_title, stash)
+        return above + "\n" + body + "\n" + below
+
+    def decorations(self, incident: Incident, own_title: str | None, stash: Stash | None) -> tuple[str, str]:
+        """What `decorate` puts above a post-mortem's body (a draft's banner, the header) and below it (the footer)."""
         banner = DRAFT_BANNER if incident.is_draft else ""
-        return banner + self.header(incident, own_title, stash) + "\n" + body + "\n" + self.footer(incident, stash)
+        return banner + self.header(incident, own_title, stash), self.footer(incident, stash)
 
     def footer(self, incident: Incident, stash: Stash | None = None) -> str:
         """Corrective actions and related incidents, placed at the bottom of a post-mortem page (decorations.py)."""

@@ -15,12 +15,16 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from html import escape
 from pathlib import PurePosixPath
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from mkdocs.structure.files import File
 
 from .model import Problem
 from .outputs import summary
+
+if TYPE_CHECKING:
+    from .catalog import Incident
+    from .render import Decorations, Stash
 
 T = TypeVar("T")
 
@@ -102,6 +106,8 @@ class Rebuilds:
     - The generated pages' Markdown and the exports (incidents.json, the calendars): made again
       only when `key` (everything they are made of: the catalog, the problems, the as-of date, the
       options, the site's URL) changes. An edit to a post-mortem's prose changes none of it.
+    - Each post-mortem's header and footer (the card, the actions, the related incidents), made of
+      the same: made again when `key` changes, or the body's own title does.
     - Under `--dirty` (the authoring loop), which post-mortem pages must be rebuilt although their
       own file did not change. MkDocs rebuilds a page only when its source file is newer than its
       HTML, but a post-mortem's page also shows other post-mortems: the incidents it references and
@@ -115,6 +121,7 @@ class Rebuilds:
         self._pages: Any = None  # what `pages` rendered last
         self._shown: dict[str, str] = {}  # src_uri -> digest of what the page shows of other files
         self.changed = True  # whether the current build's key differs from the previous build's
+        self._decorations: dict[tuple[str, str | None], tuple[str, str, list[Any]]] = {}
 
     def start(self, key: str | None) -> None:
         """Begin a build whose pages are made of `key` (any text that changes when they may); None
@@ -125,6 +132,7 @@ class Rebuilds:
         if self.changed:
             self._key = digest
             self._pages = None
+            self._decorations = {}
 
     def pages(self, render: Callable[[], T]) -> T:
         """The generated pages (their Markdown by src_uri, and what else `render` returns), rendered once per key."""
@@ -132,6 +140,23 @@ class Rebuilds:
             self._pages = render()
         pages: T = self._pages
         return pages
+
+    def decorations(self, make: Decorations) -> Decorations:
+        """`make` (Renderer.decorations), remembered per page for as long as the key stays the same;
+        the page's stash gets the HTML blocks the markers stand for."""
+
+        def remembered(incident: Incident, own_title: str | None, stash: Stash | None) -> tuple[str, str]:
+            key = (incident.src_uri, own_title)
+            hit = self._decorations.get(key)
+            if hit is None or stash is None or stash.blocks:
+                above, below = make(incident, own_title, stash)
+                if stash is not None:
+                    self._decorations[key] = (above, below, list(stash.blocks))
+                return above, below
+            stash.blocks = list(hit[2])
+            return hit[0], hit[1]
+
+        return remembered
 
     def mark_stale(self, shown: Mapping[str, tuple[File, Iterable[str]]]) -> list[str]:
         """Date 1970 the HTML of every page whose shown part (src_uri -> its file, the texts it shows

@@ -6,8 +6,11 @@ fetch its pages over HTTP with bounded timeouts; the server is always stopped.
 
 from __future__ import annotations
 
+import difflib
 import json
 import os
+import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -259,18 +262,18 @@ def test_a_reader_sees_the_banner_without_scrolling_and_reaches_every_problem(si
 
 
 @contextmanager
-def dirty_session(root: Path) -> Iterator[Callable[[], dict[str, int]]]:
-    """A `mkdocs serve --dirty` session in this process: each call rebuilds as a save would, and
-    returns the modification time (ns) of every HTML file and export of the site."""
+def dirty_session(root: Path, dirty: bool = True) -> Iterator[Callable[[], dict[str, int]]]:
+    """A `mkdocs serve --dirty` session in this process (`dirty=False`: `mkdocs serve`): each call
+    rebuilds as a save would, and returns the modification time (ns) of every HTML file and export of the site."""
     started = False
 
     def rebuild() -> dict[str, int]:
         nonlocal started
         config = load_config(str(root / "mkdocs.yml"), site_dir=str(root / "site"))  # serve reloads it each time
         if not started:
-            config.plugins.on_startup(command="serve", dirty=True)
+            config.plugins.on_startup(command="serve", dirty=dirty)
             started = True
-        build(config, serve_url="http://127.0.0.1:8000/", dirty=True)
+        build(config, serve_url="http://127.0.0.1:8000/", dirty=dirty)
         written = [p for p in (root / "site").rglob("*") if p.suffix in (".html", ".json", ".csv", ".ics")]
         return {str(p.relative_to(root / "site")): p.stat().st_mtime_ns for p in written}
 
@@ -327,6 +330,51 @@ def test_under_dirty_an_edit_to_the_prose_rebuilds_its_page_and_no_generated_one
     assert not changed & (generated | {"postmortems/b/index.html", "postmortems/index.html"})
     exports = {"postmortems/incidents.json", "postmortems/actions.csv", "postmortems/actions.ics"}
     assert exports <= set(second) and not changed & exports  # files MkDocs copies when they change, not bytes it rewrites
+
+
+ACTION = "actions:\n  - title: Fix\n    owner: O\n    due: 2025-04-01\n    status: in-progress\n"
+
+
+def _pages(out: Path) -> dict[str, str]:
+    return {str(p.relative_to(out)): p.read_text() for p in sorted(out.rglob("*.html"))}
+
+
+@pytest.mark.slow
+def test_a_serve_rebuild_reuses_the_cards_until_the_catalog_changes_and_shows_what_a_fresh_build_does(site, monkeypatch):
+    from mkdocs_postmortem.render import Renderer
+
+    made: list[str] = []  # the incidents whose header and footer were made
+    real = Renderer.decorations
+    monkeypatch.setattr(Renderer, "decorations", lambda self, i, *a: made.append(i.id) or real(self, i, *a))
+    a = site("a.md", postmortem(body="## Summary\n\nFirst words.\n", extra=ACTION))
+    site("b.md", postmortem(id="INC-2025-0002", title="Later", extra="references: [INC-2025-0001]\n"))
+    with dirty_session(site.root, dirty=False) as rebuild:
+        rebuild()
+        assert sorted(made) == ["INC-2025-0001", "INC-2025-0002"]
+        made.clear()
+        a.write_text(postmortem(body="# Own title\n\nSecond words.\n", extra=ACTION))
+        rebuild()
+        assert made == ["INC-2025-0001"]  # a's own title is new; b's card and footer are reused
+        made.clear()
+        served = _pages(site.root / "site")
+        a.write_text(postmortem(title="Renamed", body="## Summary\n\nSecond words.\n"))  # b's footer names a
+        rebuild()
+        assert sorted(made) == ["INC-2025-0001", "INC-2025-0002"]
+        renamed = _pages(site.root / "site")
+    assert "Second words." in served["postmortems/a/index.html"] and "pm-card" in served["postmortems/b/index.html"]
+    assert "Renamed" in renamed["postmortems/b/index.html"]
+    shutil.rmtree(site.root / "site")
+    build(load_config(str(site.root / "mkdocs.yml"), site_dir=str(site.root / "site")))
+    fresh = _pages(site.root / "site")
+    assert renamed.pop("postmortems/_problems/index.html") and renamed.keys() == fresh.keys()  # (served only)
+    differ = [path for path in fresh if _timeless(fresh[path]) != _timeless(renamed[path])]
+    diff = [difflib.unified_diff(_timeless(fresh[p]).splitlines(), _timeless(renamed[p]).splitlines(), n=0) for p in differ]
+    assert differ == [], [line for lines in diff for line in lines]
+
+
+def _timeless(html: str) -> str:
+    """A page without what differs between two builds: the build's time (the home page says it)."""
+    return re.sub(r"Build Date UTC : [^\n]*", "", html)
 
 
 @pytest.mark.slow
