@@ -338,7 +338,7 @@ class PostmortemPlugin(BasePlugin[PostmortemConfig]):
         uri = page.file.src_uri
         doc = self._docs_by_uri.get(uri)
         if doc is not None and self.settings.body_html == "sanitized":
-            html = sanitize(html)
+            html = self._rebuilds.sanitized(html) if self.serving else sanitize(html)
         stash = self._stashed.get(uri) or self._page_stashes.get(uri)
         if stash is None:
             return html

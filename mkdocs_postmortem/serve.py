@@ -21,6 +21,7 @@ from mkdocs.structure.files import File
 
 from .model import Problem
 from .outputs import summary
+from .sanitize import sanitize
 
 if TYPE_CHECKING:
     from .catalog import Incident
@@ -108,6 +109,8 @@ class Rebuilds:
       options, the site's URL) changes. An edit to a post-mortem's prose changes none of it.
     - Each post-mortem's header and footer (the card, the actions, the related incidents), made of
       the same: made again when `key` changes, or the body's own title does.
+    - The sanitizer's output for each page's HTML, kept from one build to the next: a page whose
+      Markdown did not change gives the same HTML, and the same sanitized HTML.
     - Under `--dirty` (the authoring loop), which post-mortem pages must be rebuilt although their
       own file did not change. MkDocs rebuilds a page only when its source file is newer than its
       HTML, but a post-mortem's page also shows other post-mortems: the incidents it references and
@@ -122,11 +125,13 @@ class Rebuilds:
         self._shown: dict[str, str] = {}  # src_uri -> digest of what the page shows of other files
         self.changed = True  # whether the current build's key differs from the previous build's
         self._decorations: dict[tuple[str, str | None], tuple[str, str, list[Any]]] = {}
+        self._clean: tuple[dict[bytes, str], dict[bytes, str]] = ({}, {})  # digest of HTML -> sanitized: last build's, this one's
 
     def start(self, key: str | None) -> None:
         """Begin a build whose pages are made of `key` (any text that changes when they may); None
         outside `mkdocs serve`: MkDocs keeps the plugin object for the whole process, and a build
         that is not a serve session's rebuild renders everything afresh."""
+        self._clean = (self._clean[1], {})  # what the last build sanitized; what it did not use again is let go
         digest = None if key is None else hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
         self.changed = digest is None or digest != self._key
         if self.changed:
@@ -157,6 +162,13 @@ class Rebuilds:
             return hit[0], hit[1]
 
         return remembered
+
+    def sanitized(self, html: str) -> str:
+        """sanitize.sanitize(html), remembered from the previous build (a page whose Markdown did not change)."""
+        digest = hashlib.sha256(html.encode("utf-8", "surrogatepass")).digest()
+        before, now = self._clean
+        clean = now[digest] = before[digest] if digest in before else sanitize(html)
+        return clean
 
     def mark_stale(self, shown: Mapping[str, tuple[File, Iterable[str]]]) -> list[str]:
         """Date 1970 the HTML of every page whose shown part (src_uri -> its file, the texts it shows

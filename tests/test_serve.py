@@ -340,12 +340,16 @@ def _pages(out: Path) -> dict[str, str]:
 
 
 @pytest.mark.slow
-def test_a_serve_rebuild_reuses_the_cards_until_the_catalog_changes_and_shows_what_a_fresh_build_does(site, monkeypatch):
+def test_a_serve_rebuild_reuses_cards_and_sanitized_html_and_shows_what_a_fresh_build_does(site, monkeypatch):
+    import mkdocs_postmortem.serve as serve_module
     from mkdocs_postmortem.render import Renderer
 
     made: list[str] = []  # the incidents whose header and footer were made
     real = Renderer.decorations
     monkeypatch.setattr(Renderer, "decorations", lambda self, i, *a: made.append(i.id) or real(self, i, *a))
+    cleaned: list[str] = []  # the HTML sanitized: a page whose Markdown did not change gives the same HTML
+    real_clean = serve_module.sanitize
+    monkeypatch.setattr(serve_module, "sanitize", lambda html: cleaned.append(html) or real_clean(html))
     a = site("a.md", postmortem(body="## Summary\n\nFirst words.\n", extra=ACTION))
     site("b.md", postmortem(id="INC-2025-0002", title="Later", extra="references: [INC-2025-0001]\n"))
     with dirty_session(site.root, dirty=False) as rebuild:
@@ -355,6 +359,7 @@ def test_a_serve_rebuild_reuses_the_cards_until_the_catalog_changes_and_shows_wh
         a.write_text(postmortem(body="# Own title\n\nSecond words.\n", extra=ACTION))
         rebuild()
         assert made == ["INC-2025-0001"]  # a's own title is new; b's card and footer are reused
+        assert len(cleaned) == 3 and "Second words." in cleaned[-1]  # a, b; then a again
         made.clear()
         served = _pages(site.root / "site")
         a.write_text(postmortem(title="Renamed", body="## Summary\n\nSecond words.\n"))  # b's footer names a
