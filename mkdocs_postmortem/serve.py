@@ -140,10 +140,14 @@ class Rebuilds:
             self._decorations = {}
 
     def pages(self, render: Callable[[], T]) -> T:
-        """The generated pages (their Markdown by src_uri, and what else `render` returns), rendered once per key."""
-        if self._pages is None:
-            self._pages = render()
-        pages: T = self._pages
+        """The generated pages (their Markdown by src_uri, and what else `render` returns), rendered once per key;
+        kept only in a serve session (outside, the build lets go of the exports' bytes once they are written)."""
+        if self._pages is not None:
+            kept: T = self._pages
+            return kept
+        pages = render()
+        if self._key is not None:
+            self._pages = pages
         return pages
 
     def decorations(self, make: Decorations) -> Decorations:

@@ -261,6 +261,27 @@ def test_a_reader_sees_the_banner_without_scrolling_and_reaches_every_problem(si
 # --- the authoring loop: `mkdocs serve --dirty` ---------------------------------------------------
 
 
+def test_only_a_serve_session_keeps_the_generated_pages_and_exports_between_builds():
+    from mkdocs_postmortem.serve import Rebuilds
+
+    made: list[int] = []
+
+    def render() -> dict[str, bytes]:
+        made.append(1)
+        return {"postmortems/incidents.json": b"x" * 1000}
+
+    rebuilds = Rebuilds()
+    rebuilds.start(None)  # mkdocs build: nothing to keep for a next build, so the bytes go once written
+    assert rebuilds.pages(render) == rebuilds.pages(render) and len(made) == 2 and rebuilds._pages is None
+    made.clear()
+    for _ in range(2):  # a serve session: made once while the key stays the same
+        rebuilds.start("catalog 1")
+        rebuilds.pages(render)
+    rebuilds.start("catalog 2")
+    rebuilds.pages(render)
+    assert len(made) == 2
+
+
 @contextmanager
 def dirty_session(root: Path, dirty: bool = True) -> Iterator[Callable[[], dict[str, int]]]:
     """A `mkdocs serve --dirty` session in this process (`dirty=False`: `mkdocs serve`): each call
