@@ -149,6 +149,20 @@ def test_the_standalone_validate_script_still_runs():
     assert "not judged here" in done.stdout
 
 
+def test_the_memory_script_traces_both_builds_and_names_what_the_plugin_holds():
+    done = subprocess.run(
+        [sys.executable, str(BENCH / "memory.py"), "--n", "20", "--top", "40"], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    points = re.findall(
+        r"^(after on_files|after every page's Markdown|every page written|after on_post_build.*?) +([\d.]+) ", done.stdout, re.M
+    )
+    assert len(points) == 4, done.stdout
+    assert re.search(r"^peak +[\d.]+ +[\d.]+ +\(\d+\.\d\dx the floor\)", done.stdout, re.M)
+    held = dict(re.findall(r"^(\S+) +[\d.]+ +[\d.]+ +([+-][\d.]+)$", done.stdout, re.M))
+    assert float(held["load.py"]) > 0 and float(held["total"]) > 0  # the post-mortems the plugin read, and more in all
+
+
 def test_the_standalone_serve_script_still_runs():
     done = subprocess.run(
         [sys.executable, str(BENCH / "bench_serve.py"), "--n", "10", "--quiet"], capture_output=True, text=True, check=False

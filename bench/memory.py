@@ -1,0 +1,135 @@
+"""Where a build's memory goes: the plugin site against the floor, traced by tracemalloc.
+
+Generates bench_build.py's synthetic site of N post-mortems, then builds it twice, each in its own
+process under tracemalloc: with the plugin (mkdocs.yml) and as the floor (the same pages, no
+plugin, a one-entry nav). Each build records the memory traced now, and the most it reached since
+the previous point, at the points of a build:
+
+- after `on_files` (the plugin has loaded and checked every post-mortem, and made its pages);
+- after every page's Markdown is rendered (MkDocs renders them all before it writes any);
+- once every page is written, before `on_post_build`;
+- after `on_post_build`, where the search plugin writes its index: the build's peak.
+
+Then, once every page is written, what is held, by the source file that allocated it (a
+post-mortem's body by load.py, a page's HTML by Python-Markdown's serializer or by the plugin's
+render.py when it puts its card back, the search index by the search plugin), plugin against
+floor.
+
+    python bench/memory.py [--n 1000] [--seed S] [--top 15]
+
+This is the measurement behind docs/performance.md's "Memory"; tracemalloc sees Python's own
+allocations, not the process's resident size (`run.py` reports that, as peak memory).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+import common
+from bench_build import SEED, make_site
+
+# Runs inside the build's own process: trace, build, print the points and the holders as JSON.
+CHILD = r"""
+import gc, json, sys, tracemalloc
+from mkdocs.commands import build as build_module
+from mkdocs.config import load_config
+
+MiB = 2**20
+config = load_config(sys.argv[1], site_dir=sys.argv[2])
+points = []
+held = {}
+
+def point(name):
+    now, peak = tracemalloc.get_traced_memory()
+    points.append([name, now / MiB, peak / MiB])
+    tracemalloc.reset_peak()
+
+on_files, on_post_build, build_page = config.plugins.on_files, config.plugins.on_post_build, build_module._build_page
+built = []
+
+def files_then(files, config):
+    files = on_files(files, config=config)
+    point("after on_files")
+    return files
+
+def page_then(page, *args, **kwargs):
+    if not built:
+        point("after every page's Markdown")
+    built.append(page)
+    return build_page(page, *args, **kwargs)
+
+def post_build(config):
+    point("every page written")
+    gc.collect()
+    for stat in tracemalloc.take_snapshot().statistics("filename"):
+        name = stat.traceback[0].filename
+        name = name.split("site-packages/")[-1] if "site-packages/" in name else name.rsplit("/", 2)[-1]
+        held[name] = held.get(name, 0) + stat.size / MiB
+    result = on_post_build(config=config)
+    point("after on_post_build (search index written)")
+    return result
+
+config.plugins.on_files, config.plugins.on_post_build, build_module._build_page = files_then, post_build, page_then
+tracemalloc.start(1)
+build_module.build(config)
+print(json.dumps({"points": points, "held": held}))
+"""
+
+
+def measure(config: Path, out: Path) -> dict[str, Any]:
+    result = subprocess.run(
+        [sys.executable, "-c", CHILD, str(config), str(out)],
+        cwd=config.parent,
+        capture_output=True,
+        text=True,
+        check=False,
+        env=common.ENV,
+    )
+    if result.returncode != 0:
+        raise SystemExit(f"the build of {config} failed:\n{result.stderr[-3000:]}")
+    measured: dict[str, Any] = json.loads(result.stdout.strip().splitlines()[-1])
+    return measured
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=1000, help="post-mortems in the site (default 1000)")
+    parser.add_argument("--seed", type=int, default=SEED, help="random seed of the synthetic site")
+    parser.add_argument("--top", type=int, default=15, help="source files shown, most added first (default 15)")
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="bench_memory_") as tmp:
+        root = Path(tmp)
+        plugin_yml = make_site(root / "site", args.n, args.seed)
+        floor_yml = common.floor_config(plugin_yml.parent)
+        builds = {"plugin": measure(plugin_yml, root / "out"), "floor": measure(floor_yml, root / "out-floor")}
+    plugin_points, floor_points = (dict((p[0], p[1:]) for p in builds[b]["points"]) for b in ("plugin", "floor"))
+    print(f"N = {args.n}: memory traced by tracemalloc, MiB (now, and the most since the point before)\n")
+    print(f"{'point of the build':44s} {'plugin':>16s} {'floor':>16s}")
+    for name, (now, peak) in plugin_points.items():
+        floor_now, floor_peak = floor_points.get(name, (0.0, 0.0))
+        print(f"{name:44s} {now:7.1f} {peak:7.1f}  {floor_now:7.1f} {floor_peak:7.1f}")
+    plugin_peak = max(peak for _, peak in plugin_points.values())
+    floor_peak = max(peak for _, peak in floor_points.values())
+    print(f"{'peak':44s} {plugin_peak:15.1f}  {floor_peak:15.1f}  ({plugin_peak / floor_peak:.2f}x the floor)\n")
+    print("held once every page is written, by the file that allocated it, MiB:\n")
+    print(f"{'file':60s} {'plugin':>8s} {'floor':>8s} {'added':>8s}")
+    plugin_held, floor_held = builds["plugin"]["held"], builds["floor"]["held"]
+    names = sorted(set(plugin_held) | set(floor_held), key=lambda n: -(plugin_held.get(n, 0) - floor_held.get(n, 0)))
+    for name in names[: args.top]:
+        plugin, floor = plugin_held.get(name, 0.0), floor_held.get(name, 0.0)
+        print(f"{name[-60:]:60s} {plugin:8.2f} {floor:8.2f} {plugin - floor:+8.2f}")
+    plugin_total, floor_total = sum(plugin_held.values()), sum(floor_held.values())
+    print(f"{'total':60s} {plugin_total:8.2f} {floor_total:8.2f} {plugin_total - floor_total:+8.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
