@@ -380,10 +380,11 @@ class PostmortemPlugin(BasePlugin[PostmortemConfig]):
             page.content = banner(self._problems, self._checked, own, url, self.settings.on_invalid) + page.content
         return context
 
-    # 100: the finished page gets its card before any other plugin (a minifier) rewrites the HTML
+    # 100: the finished page gets its card (or a generated page its blocks left out of search) before any other
+    # plugin (a minifier) rewrites the HTML
     @event_priority(100)
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
-        stash = self._stashed.pop(page.file.src_uri, None)  # the card, after search read its words
+        stash = self._stashed.pop(page.file.src_uri, None) or self._page_stashes.pop(page.file.src_uri, None)  # after search
         return self._stash_error(page.file.src_uri, stash.finish, output) if stash and stash.unfinished else output
 
     @staticmethod

@@ -235,7 +235,8 @@ class Stash:
     the search plugin indexes (finding an incident by its service or tag) and feeds may quote; the
     finished page gets the block (`finish`). Search parsing the card's HTML took a third of a
     post-mortem page's indexing time. Its `unsearched` parts are left out of those words (a block
-    with no words left is put back as the two comments alone).
+    with no words left is put back as the two comments alone); `search="none"` leaves a whole block
+    out of search (the overview's table of incidents, which search finds on their own pages).
     """
 
     def __init__(self, token: str) -> None:
@@ -244,7 +245,7 @@ class Stash:
 
     def __call__(self, search: str = "html", *, caller: Callable[[], str]) -> Markup:
         html = str(caller())
-        words = searched_words(html) if search == "text" else None
+        words = "" if search == "none" else searched_words(html) if search == "text" else None
         self.blocks.append((without_search_marks(html), words))
         return Markup(f"\n\n{self.marker(len(self.blocks) - 1)}\n\n")
 

@@ -125,6 +125,17 @@ def test_search_leaves_out_the_words_every_incident_page_has(template_site: Path
     assert "pm-unsearched" not in page
 
 
+def test_the_overview_is_searched_without_its_table_of_incidents(template_site: Path):
+    """Search found the overview for any incident's title through its table, whose cells' text ran
+    together in the result ("2026-10-132 h 24 minin review"); each incident is found on its own page."""
+    index = json.loads((template_site / "search" / "search_index.json").read_text())
+    overview = [d for d in index["docs"] if d["location"].split("#")[0] == "postmortems/"]
+    assert overview and overview[0]["title"] == "Post-mortems"
+    text = " ".join(d["text"] for d in overview)
+    assert "SpaceTime API outage" not in text and "INC-2025-0042" not in text and "overdue" in text
+    assert "SpaceTime API outage" in html(template_site, "postmortems")  # the page still lists it
+
+
 def test_the_built_in_mkdocs_theme_builds_too(tmp_path: Path):
     root = tmp_path / "s"
     shutil.copytree(REPO / "site-template", root, ignore=shutil.ignore_patterns("site"))
