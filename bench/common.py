@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import importlib.metadata
+import json
 import math
 import os
 import platform
@@ -20,6 +21,7 @@ import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import bench_build  # the one generator of synthetic sites
 
@@ -108,6 +110,30 @@ def mkdocs_build(config: Path, out: Path) -> Run:
     run = measure([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config), "-d", str(out)], config.parent)
     shutil.rmtree(out, ignore_errors=True)
     return run
+
+
+def instrumented_builds(child: str, n: int, seed: int) -> dict[str, dict[str, Any]]:
+    """bench_build.py's site of `n` post-mortems built with the plugin and as the floor, each in its
+    own process by `child` (Python code run with the config and the output folder as arguments,
+    which builds the site and prints its figures as JSON on its last line): the figures, by build."""
+    with tempfile.TemporaryDirectory(prefix="bench_builds_") as tmp:
+        root = Path(tmp)
+        plugin_yml = bench_build.make_site(root / "site", n, seed)
+        builds = {"plugin": plugin_yml, "floor": floor_config(plugin_yml.parent)}
+        figures = {}
+        for name, config in builds.items():
+            done = subprocess.run(
+                [sys.executable, "-c", child, str(config), str(root / f"out-{name}")],
+                cwd=config.parent,
+                capture_output=True,
+                text=True,
+                check=False,
+                env=ENV,
+            )
+            if done.returncode != 0:
+                raise SystemExit(f"the build of {config} failed:\n{done.stderr[-3000:]}")
+            figures[name] = json.loads(done.stdout.strip().splitlines()[-1])
+    return figures
 
 
 def floor_config(site: Path) -> Path:

@@ -24,17 +24,13 @@ allocations, not the process's resident size (`run.py` reports that, as peak mem
 from __future__ import annotations
 
 import argparse
-import json
-import subprocess
 import sys
-import tempfile
 from pathlib import Path
-from typing import Any
 
 sys.path.insert(0, str(Path(__file__).parent))
 
 import common
-from bench_build import SEED, make_site
+from bench_build import SEED
 
 # Runs inside the build's own process: trace, build, print the points and the holders as JSON.
 CHILD = r"""
@@ -84,32 +80,13 @@ print(json.dumps({"points": points, "held": held}))
 """
 
 
-def measure(config: Path, out: Path) -> dict[str, Any]:
-    result = subprocess.run(
-        [sys.executable, "-c", CHILD, str(config), str(out)],
-        cwd=config.parent,
-        capture_output=True,
-        text=True,
-        check=False,
-        env=common.ENV,
-    )
-    if result.returncode != 0:
-        raise SystemExit(f"the build of {config} failed:\n{result.stderr[-3000:]}")
-    measured: dict[str, Any] = json.loads(result.stdout.strip().splitlines()[-1])
-    return measured
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=1000, help="post-mortems in the site (default 1000)")
     parser.add_argument("--seed", type=int, default=SEED, help="random seed of the synthetic site")
     parser.add_argument("--top", type=int, default=15, help="source files shown, most added first (default 15)")
     args = parser.parse_args(argv)
-    with tempfile.TemporaryDirectory(prefix="bench_memory_") as tmp:
-        root = Path(tmp)
-        plugin_yml = make_site(root / "site", args.n, args.seed)
-        floor_yml = common.floor_config(plugin_yml.parent)
-        builds = {"plugin": measure(plugin_yml, root / "out"), "floor": measure(floor_yml, root / "out-floor")}
+    builds = common.instrumented_builds(CHILD, args.n, args.seed)
     plugin_points, floor_points = (dict((p[0], p[1:]) for p in builds[b]["points"]) for b in ("plugin", "floor"))
     print(f"N = {args.n}: memory traced by tracemalloc, MiB (now, and the most since the point before)\n")
     print(f"{'point of the build':44s} {'plugin':>16s} {'floor':>16s}")

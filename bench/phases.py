@@ -22,18 +22,14 @@ run the same build under `python -m cProfile -s cumulative -m mkdocs build`.
 from __future__ import annotations
 
 import argparse
-import json
-import subprocess
 import sys
-import tempfile
 from collections import defaultdict
 from pathlib import Path
-from typing import Any
 
 sys.path.insert(0, str(Path(__file__).parent))
 
 import common
-from bench_build import SEED, make_site
+from bench_build import SEED
 
 # Runs inside the build's own process: patch, build, print the phases as JSON.
 CHILD = r"""
@@ -81,26 +77,12 @@ print(json.dumps({"total": cpu() - start, "spent": spent, "count": count}))
 """
 
 
-def measure(config: Path, out: Path) -> dict[str, Any]:
-    result = subprocess.run(
-        [sys.executable, "-c", CHILD, str(config), str(out)], cwd=config.parent, capture_output=True, text=True, check=False
-    )
-    if result.returncode != 0:
-        raise SystemExit(f"the build of {config} failed:\n{result.stderr[-3000:]}")
-    measured: dict[str, Any] = json.loads(result.stdout.strip().splitlines()[-1])
-    return measured
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=500, help="post-mortems in the site (default 500)")
     parser.add_argument("--seed", type=int, default=SEED, help="random seed of the synthetic site")
     args = parser.parse_args(argv)
-    with tempfile.TemporaryDirectory(prefix="bench_phases_") as tmp:
-        root = Path(tmp)
-        plugin_yml = make_site(root / "site", args.n, args.seed)
-        floor_yml = common.floor_config(plugin_yml.parent)
-        builds = {"plugin": measure(plugin_yml, root / "out"), "floor": measure(floor_yml, root / "out-floor")}
+    builds = common.instrumented_builds(CHILD, args.n, args.seed)
     phases: dict[str, dict[str, float]] = defaultdict(dict)
     for name, measured in builds.items():
         for phase, seconds in measured["spent"].items():
