@@ -29,7 +29,6 @@ from .model import Document, Problem, strip_private
 from .outputs import Published, exports, summary
 from .placeholders import read_template
 from .render import PAGES, Renderer, Stash, escape_title, invalid_body, page_meta
-from .sanitize import sanitize
 from .scaffold import template_path
 from .schema import SchemaConfigError, effective_schema, make_validator, site_files
 from .serve import PROBLEMS_PAGE, Rebuilds, banner, mentioned, problems_page
@@ -328,8 +327,7 @@ class PostmortemPlugin(BasePlugin[PostmortemConfig]):
         if self._mentions is not None:  # the page's Markdown is rendered right after this event
             self._mentions.finder = self._mention_index.finder(page.file.src_uri, incident.id)
         stash = self._stashed[page.file.src_uri] = Stash(self._stash_token)  # card, footer: markers put back later
-        remembered = self._rebuilds.decorations(self.renderer.decorations) if self.serving else None
-        return self.renderer.decorate(incident, markdown, stash, remembered)
+        return self.renderer.decorate(incident, markdown, stash, self._rebuilds.decorations(self.renderer.decorations))
 
     # 100: first, so a post-mortem's HTML is sanitized (body_html) before any other plugin reads it
     # (mkdocs-rss-plugin at -75, Material's search later) or adds markup of its own, which it may.
@@ -338,7 +336,7 @@ class PostmortemPlugin(BasePlugin[PostmortemConfig]):
         uri = page.file.src_uri
         doc = self._docs_by_uri.get(uri)
         if doc is not None and self.settings.body_html == "sanitized":
-            html = self._rebuilds.sanitized(html) if self.serving else sanitize(html)
+            html = self._rebuilds.sanitized(html)
         stash = self._stashed.get(uri) or self._page_stashes.get(uri)
         if stash is None:
             return html

@@ -152,7 +152,9 @@ class Rebuilds:
 
     def decorations(self, make: Decorations) -> Decorations:
         """`make` (Renderer.decorations), remembered per page for as long as the key stays the same;
-        the page's stash gets the HTML blocks the markers stand for."""
+        the page's stash gets the HTML blocks the markers stand for. Outside a serve session, `make` itself."""
+        if self._key is None:
+            return make
 
         def remembered(incident: Incident, own_title: str | None, stash: Stash | None) -> tuple[str, str]:
             key = (incident.src_uri, own_title)
@@ -168,7 +170,10 @@ class Rebuilds:
         return remembered
 
     def sanitized(self, html: str) -> str:
-        """sanitize.sanitize(html), remembered from the previous build (a page whose Markdown did not change)."""
+        """sanitize.sanitize(html), remembered from the previous build (a page whose Markdown did not
+        change); outside a serve session, nothing is kept."""
+        if self._key is None:
+            return sanitize(html)
         digest = hashlib.sha256(html.encode("utf-8", "surrogatepass")).digest()
         before, now = self._clean
         clean = now[digest] = before[digest] if digest in before else sanitize(html)

@@ -261,7 +261,8 @@ def test_a_reader_sees_the_banner_without_scrolling_and_reaches_every_problem(si
 # --- the authoring loop: `mkdocs serve --dirty` ---------------------------------------------------
 
 
-def test_only_a_serve_session_keeps_the_generated_pages_and_exports_between_builds():
+def test_only_a_serve_session_keeps_pages_exports_cards_and_sanitized_html_between_builds():
+    from mkdocs_postmortem.render import Renderer
     from mkdocs_postmortem.serve import Rebuilds
 
     made: list[int] = []
@@ -273,6 +274,9 @@ def test_only_a_serve_session_keeps_the_generated_pages_and_exports_between_buil
     rebuilds = Rebuilds()
     rebuilds.start(None)  # mkdocs build: nothing to keep for a next build, so the bytes go once written
     assert rebuilds.pages(render) == rebuilds.pages(render) and len(made) == 2 and rebuilds._pages is None
+    make = Renderer.decorations
+    assert rebuilds.decorations(make) is make  # nor the cards, nor the sanitized pages
+    assert rebuilds.sanitized("<p>x</p><script>y</script>") == "<p>x</p>" and rebuilds._clean == ({}, {})
     made.clear()
     for _ in range(2):  # a serve session: made once while the key stays the same
         rebuilds.start("catalog 1")
