@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import os
 import re
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -50,6 +51,19 @@ class _Loader(_BaseLoader):
 
 
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", lambda loader, node: Timestamp(node.value))
+
+#: Longest text the loader interns (`sys.intern`): the keys, and the values every document repeats
+#: (a status, a severity, an owner's name, a service). libyaml makes a new string of each key of each
+#: document; a site of thousands of post-mortems holds them all for the whole build.
+INTERNED_LENGTH = 40
+
+
+def _str(loader: _Loader, node: yaml.ScalarNode) -> str:
+    value: str = node.value
+    return sys.intern(value) if len(value) <= INTERNED_LENGTH else value
+
+
+_Loader.add_constructor("tag:yaml.org,2002:str", _str)
 # written back as it was read: unquoted (a document the plugin writes, `postmortem render`, reads the same)
 yaml.SafeDumper.add_representer(
     Timestamp, lambda dumper, value: dumper.represent_scalar("tag:yaml.org,2002:timestamp", str(value))

@@ -253,3 +253,19 @@ def test_what_the_fast_path_cannot_vouch_for_goes_to_the_line_tracking_path():
     for front in ("a: 1\nb: 2\na: 3\n", "base: &b {x: 1}\nc: *b\n", "c:\n  <<: {x: 1}\n  y: 2\n", "a: [1, *nope]\n"):
         doc = load_text(f"---\nid: INC-1\n{front}---\n", "x.md")
         assert doc.find_lines is None, front  # lines were found eagerly by the line-tracking path
+
+
+def test_documents_share_their_keys_and_short_values_but_not_long_text():
+    # a site of thousands of post-mortems holds every front matter for the whole build: the keys and
+    # the values they repeat (a status, an owner) are one string each, on both paths (bench/memory.py)
+    long_text = "a summary longer than the interned length " * 2
+    for fast in (True, False):
+        one, two = (
+            load_text(f"---\nstatus: open\nowner: Jane Doe\nsummary: {long_text}\n---\n", f"{n}.md", fast=fast).meta
+            for n in ("one", "two")
+        )
+        assert one == two
+        (status_one, owner_one, summary_one), (status_two, owner_two, summary_two) = one.values(), two.values()
+        assert next(iter(one)) is next(iter(two))
+        assert status_one is status_two and owner_one is owner_two
+        assert summary_one == summary_two and summary_one is not summary_two
