@@ -27,7 +27,7 @@ DURATIONS: dict[str, tuple[str, str]] = {
 }
 
 
-@dataclass
+@dataclass(slots=True)
 class Action:
     incident: Incident
     index: int
@@ -63,14 +63,14 @@ class Action:
         return (self.due or dt.date.max, (self.owner or "").lower(), self.incident.id, self.index)
 
 
-@dataclass
+@dataclass(slots=True)
 class Reference:
     source: Incident
     target: Incident
     relation: str  # related | recurrence-of | caused-by | duplicate-of
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class UnpublishedReference:
     """A reference to a post-mortem the site does not publish (a draft): shown as its id and title, never linked."""
 
@@ -79,7 +79,7 @@ class UnpublishedReference:
     relation: str
 
 
-@dataclass
+@dataclass(slots=True)
 class Incident:
     id: str
     title: str

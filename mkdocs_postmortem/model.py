@@ -190,7 +190,7 @@ class Problem:
         return {"path": self.path, "line": self.line, "field": self.field, "message": self.message}
 
 
-@dataclass
+@dataclass(slots=True)
 class Document:
     """One post-mortem file after loading.
 
