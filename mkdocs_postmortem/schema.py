@@ -7,6 +7,7 @@ import difflib
 import json
 import os
 import re
+import sys
 import unicodedata
 from collections.abc import Iterator
 from functools import cache, lru_cache
@@ -14,7 +15,6 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 from urllib.parse import urldefrag, urljoin, urlsplit
-from urllib.request import url2pathname
 
 import yaml
 from jsonschema import Draft202012Validator, FormatChecker, validators
@@ -26,6 +26,11 @@ from referencing.jsonschema import DRAFT202012
 from . import __version__
 from .model import parse_date, parse_date_time
 from .settings import Settings
+
+if sys.platform == "win32":  # pragma: no cover - what urllib.request.url2pathname is on Windows
+    from nturl2path import url2pathname
+else:  # and elsewhere: urllib.request imports http.client and ssl, 1.8 MiB of a build for one call
+    from urllib.parse import unquote as url2pathname
 
 SCHEMA_NAME = "postmortem.schema.json"
 #: The project on GitHub (as pyproject.toml's [project.urls] names it).

@@ -206,6 +206,7 @@ def test_validate_imports_neither_the_renderer_nor_jinja_templates_nor_the_markd
         "    assert exit.code == 0, exit.code\n"
         "unused = ['mkdocs_postmortem.render', 'mkdocs_postmortem.mentions', 'mkdocs_postmortem.assets']\n"
         "unused += ['frontmatter', 'icalendar']\n"
+        "unused += ['urllib.request', 'ssl']  # a schema $ref's file path needs urllib.parse alone\n"
         "print([name for name in unused if name in sys.modules])\n"
     )
     done = subprocess.run([sys.executable, "-c", code], cwd=site.root, capture_output=True, text=True, check=True)
