@@ -362,21 +362,29 @@ class PostmortemPlugin(BasePlugin[PostmortemConfig]):
 
     on_page_content = CombinedEvent(_sanitize_body, _escape_title)
 
-    # After the search plugin has indexed the page: the banner is for the author, not for search;
-    # an index page it should not have indexed is taken out.
+    # After the search plugin has indexed the page: the banner is for the author, not for search.
     @event_priority(-100)
     def on_page_context(
         self, context: TemplateContext, /, *, page: Page, config: MkDocsConfig, nav: Navigation
     ) -> TemplateContext:
-        if (page.meta.get("search") or {}).get("exclude") and page.file.generated_by:
-            # Material's search honours `search: exclude` (_not_searched.md.j2); take it out of MkDocs' own
-            drop_from_search(config, page.url)
+        self._searched(page, config)
         target = self._problems_file
         if self.serving and self._problems and target is not None and target is not page.file and page.content is not None:
             url = target.url_relative_to(page.file)
             own = self._problems_by_uri.get(page.file.src_uri, [])
             page.content = banner(self._problems, self._checked, own, url, self.settings.on_invalid) + page.content
         return context
+
+    def _searched(self, page: Page, config: MkDocsConfig) -> None:
+        """Once the search plugin has indexed a page: an index page it should not have indexed is taken
+        out; the words of the card and the footer, which search has read, leave the HTML the page
+        holds to the end of the build (its template's output gets the blocks themselves: on_post_page)."""
+        if (page.meta.get("search") or {}).get("exclude") and page.file.generated_by:
+            # Material's search honours `search: exclude` (_not_searched.md.j2); take it out of MkDocs' own
+            drop_from_search(config, page.url)
+        stash = self._stashed.get(page.file.src_uri) or self._page_stashes.get(page.file.src_uri)
+        if stash is not None and page.content is not None:
+            page.content = stash.indexed(page.content)
 
     # 100: the finished page gets its card (or a generated page its blocks left out of search) before any other
     # plugin (a minifier) rewrites the HTML

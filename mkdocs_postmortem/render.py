@@ -282,6 +282,20 @@ class Stash:
         """Whether a block is put back as its words until `finish`."""
         return any(text is not None for _, text in self.blocks)
 
+    def indexed(self, html: str) -> str:
+        """The page's HTML once search has indexed it: each block's words taken out again, its comments
+        kept for `finish`. Nothing reads them after search but the template, whose output `finish`
+        puts the block in; a page keeps its HTML to the end of the build, and its card's and footer's
+        words were a fifth of it."""
+        for k, (_, text) in enumerate(self.blocks):
+            if text is not None:
+                start, end = f"<!--{self.marker(k)}-->", f"<!--/{self.marker(k)}-->"
+                first = html.find(start)
+                last = html.find(end, first)
+                if first >= 0 and last >= 0:  # one that is gone is finish's error, said there
+                    html = html[: first + len(start)] + html[last:]
+        return html
+
     def finish(self, html: str) -> str:
         """The finished page `html` with the words of each block searched as text replaced by the block."""
         for k, (block, text) in enumerate(self.blocks):

@@ -125,6 +125,31 @@ def test_search_leaves_out_the_words_every_incident_page_has(template_site: Path
     assert "pm-unsearched" not in page
 
 
+def test_a_page_holds_its_cards_words_only_until_search_has_read_them(site):
+    """Search indexes the card's and the footer's words; the page's HTML, which MkDocs holds to the
+    end of the build, then lets them go (the written page gets the card itself, from the stash)."""
+    from mkdocs.plugins import BasePlugin
+
+    held: dict[str, str] = {}
+
+    class Holder(BasePlugin):  # type: ignore[type-arg]
+        def on_post_page(self, output: str, /, *, page, config):  # type: ignore[no-untyped-def]
+            held[page.file.src_uri] = page.content  # what the page holds from here to the end of the build
+            return output
+
+    site("a.md", postmortem(summary="Certificate rotation failed", extra="services: [spacetime-api]\n"))
+    config = load_config(str(site.root / "mkdocs.yml"), site_dir=str(site.root / "site"), strict=True)
+    config.plugins["holder"] = Holder()
+    build(config)
+    index = json.loads((site.root / "site" / "search" / "search_index.json").read_text())
+    searched = " ".join(d["text"] for d in index["docs"] if d["location"].startswith("postmortems/a/"))
+    page = html(site.root / "site", "postmortems/a")
+    for words in ("Certificate rotation failed", "spacetime-api"):
+        assert words in searched and words in page, words
+        assert words not in held["postmortems/a.md"], words
+    assert "Text." in held["postmortems/a.md"]  # the author's own text stays, as in any MkDocs page
+
+
 def test_the_overview_is_searched_without_its_table_of_incidents(template_site: Path):
     """Search found the overview for any incident's title through its table, whose cells' text ran
     together in the result ("2026-10-132 h 24 minin review"); each incident is found on its own page."""
