@@ -17,6 +17,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 import weakref
@@ -59,13 +60,27 @@ class GeneratedFiles:
             file.dest_uri = dest_prefix + file.dest_uri
         return file
 
-    def data(self, config: MkDocsConfig, uri: str, data: bytes) -> File:
-        """A generated file that is not a page (an export), backed by a real file: MkDocs copies it
-        into the site, and the build does not hold its bytes (megabytes at thousands of incidents)."""
+    def write(self, uri: str, pieces: Iterable[bytes]) -> str:
+        """Write a generated file that is not a page (an export) at `uri`, a piece at a time as they
+        are made (outputs.Pieces); `uri`. A file whose bytes did not change keeps its modification time."""
         assert self._root is not None, "new_build() first"
         path = self._root / uri
-        _write(path, data)
-        return File.generated(config, uri, abs_src_path=str(path))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        new = path.with_name(path.name + ".new")
+        with new.open("wb") as out:
+            for piece in pieces:
+                out.write(piece)
+        if _same_bytes(new, path):
+            new.unlink()
+        else:
+            os.replace(new, path)
+        return uri
+
+    def data(self, config: MkDocsConfig, uri: str) -> File:
+        """The file `write` wrote at `uri`: MkDocs copies it into the site, and the build does not
+        hold its bytes (megabytes at thousands of incidents)."""
+        assert self._root is not None, "new_build() first"
+        return File.generated(config, uri, abs_src_path=str(self._root / uri))
 
     def rewrite(self, file: File, content: str) -> None:
         assert file.abs_src_path is not None
@@ -75,6 +90,24 @@ class GeneratedFiles:
         if self._finalizer is not None:
             self._finalizer()
         self._root = self._finalizer = None
+
+
+def _same_bytes(one: Path, other: Path) -> bool:
+    """Whether two files hold the same bytes (`other` may not exist), read a block at a time.
+    Not filecmp.cmp: it remembers answers by size and modification time, which two writes within
+    the file system's time resolution can share."""
+    try:
+        if one.stat().st_size != other.stat().st_size:
+            return False
+        with one.open("rb") as a, other.open("rb") as b:
+            while True:
+                block = a.read(1 << 16)
+                if block != b.read(1 << 16):
+                    return False
+                if not block:
+                    return True
+    except FileNotFoundError:
+        return False
 
 
 def _write(path: Path, content: str | bytes) -> None:

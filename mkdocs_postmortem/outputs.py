@@ -12,14 +12,16 @@ A new format or export is one function and one entry here; the commands'
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import functools
 import hashlib
 import io
+import itertools
 import json
 import math
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin
@@ -128,13 +130,20 @@ def _cell(value: object) -> object:
     return f"'{value}" if isinstance(value, str) and value.startswith(_FORMULA_STARTS) else value
 
 
-def _csv_text(rows: Iterable[dict[str, Any]]) -> str:
-    """Rows (`ActionRow.as_dict`) as RFC 4180 CSV (CRLF line ends, quoted where needed), formula-safe cells."""
+def _csv_lines(rows: Iterable[dict[str, Any]]) -> Iterator[str]:
+    """Rows (`ActionRow.as_dict`) as RFC 4180 CSV (CRLF line ends, quoted where needed), formula-safe
+    cells: the header's line, then each row's, made as they are read."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(ActionRow.FIELDS)
-    writer.writerows([_cell(v) for v in row.values()] for row in rows)
-    return out.getvalue()
+    for cells in itertools.chain([ActionRow.FIELDS], ([_cell(v) for v in row.values()] for row in rows)):
+        writer.writerow(cells)
+        yield out.getvalue()
+        out.seek(0)
+        out.truncate()
+
+
+def _csv_text(rows: Iterable[dict[str, Any]]) -> str:
+    return "".join(_csv_lines(rows))
 
 
 def actions_csv(rows: Sequence[ActionRow], report: ActionReport) -> str:
@@ -241,13 +250,20 @@ class Published:
         return calendar_entries(self)
 
 
+#: A file's contents: its bytes, or pieces of bytes in order, made as they are written. The bundled
+#: exports write pieces, so none is ever one object of megabytes: each such block a build freed
+#: raised glibc's threshold for handing memory back to the system, and the search index written at
+#: the end of the build then peaked 20 MiB higher at 5,000 incidents (docs/performance.md, "Memory").
+Contents = bytes | Iterable[bytes]
+
+
 @dataclass(frozen=True)
 class Export:
     """A file (or a folder of files) written next to the generated pages, under the post-mortem folder."""
 
     name: str  # file name under the post-mortem folder, e.g. "actions.csv"; a folder for a writer of several files
-    # the file's bytes, or (a folder) each file's name -> its bytes; deterministic: same catalog, same bytes
-    write: Callable[[Published], bytes | Mapping[str, bytes]]
+    # the file's contents, or (a folder) each file's name -> its contents; deterministic: same catalog, same bytes
+    write: Callable[[Published], Contents | Mapping[str, Contents]]
 
 
 # -- incidents.json (docs/exports.md; its schema: schema/incidents.schema.json)
@@ -290,13 +306,16 @@ def _json(value: Any) -> str:
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
 
 
-def incidents_json(published: Published) -> bytes:
+def incidents_json(published: Published) -> Iterator[bytes]:
     """Every published incident, one per line (sorted by id), so a diff or grep shows one incident a line."""
     catalog = published.catalog
     head = {"as_of": published.as_of.isoformat(), "severities": list(catalog.severities), "version": INCIDENTS_JSON_VERSION}
-    lines = [_json(incident_record(i, published)) for i in catalog.incidents.values()]
-    body = ",\n".join(lines)
-    return (_json(head)[:-1] + ',"incidents":[' + (f"\n{body}\n" if lines else "") + "]}\n").encode("utf-8")
+    yield (_json(head)[:-1] + ',"incidents":[').encode("utf-8")
+    separator = b"\n"
+    for incident in catalog.incidents.values():
+        yield separator + _json(incident_record(incident, published)).encode("utf-8")
+        separator = b",\n"
+    yield b"]}\n" if separator == b"\n" else b"\n]}\n"
 
 
 # -- actions.csv
@@ -304,12 +323,13 @@ def incidents_json(published: Published) -> bytes:
 ACTIONS_CSV = "actions.csv"
 
 
-def actions_csv_export(published: Published) -> bytes:
+def actions_csv_export(published: Published) -> Iterator[bytes]:
     """Every action, open and closed, newest incident first: the columns of `postmortem actions --format csv`,
     UTF-8 with a byte order mark (so spreadsheets read it as UTF-8)."""
     rows = (ActionRow.of(a, published.as_of).as_dict() | {"path": a.incident.src_uri} for a in published.catalog.actions())
     # path: the file under docs_dir, the same wherever the site is built from (the terminal's is relative to where you are)
-    return _csv_text(rows).encode("utf-8-sig")
+    yield codecs.BOM_UTF8
+    yield from (line.encode("utf-8") for line in _csv_lines(rows))
 
 
 # -- actions.ics and one feed per owner
@@ -362,7 +382,7 @@ def _event(action: Action, published: Published, stamp: dt.datetime) -> icalenda
     return event
 
 
-def _calendar(actions: Iterable[Action], published: Published, name: str) -> bytes:
+def _calendar(actions: Iterable[Action], published: Published, name: str) -> Iterator[bytes]:
     """A calendar of the open actions among `actions`, soonest due first.
 
     Each entry is serialised once per build (`Published.calendar_entries`: the feed and the owners'
@@ -383,7 +403,9 @@ def _calendar(actions: Iterable[Action], published: Published, name: str) -> byt
     assert head.endswith(end)
     entries = published.calendar_entries
     chosen = sorted((a for a in actions if id(a) in entries), key=lambda a: (a.due or dt.date.max, a.incident.id, a.index))
-    return head[: -len(end)] + b"".join(entries[id(a)] for a in chosen) + end
+    yield head[: -len(end)]
+    yield from (entries[id(a)] for a in chosen)
+    yield end
 
 
 def calendar_entries(published: Published) -> dict[int, bytes]:
@@ -396,7 +418,7 @@ def calendar_entries(published: Published) -> dict[int, bytes]:
     }
 
 
-def actions_ics(published: Published) -> bytes:
+def actions_ics(published: Published) -> Iterator[bytes]:
     """Every open action, an all-day event on its due date."""
     return _calendar(published.catalog.actions(), published, "Open corrective actions")
 
@@ -409,7 +431,7 @@ def owner_feed(owner: str) -> str:
     return f"{slug(owner.casefold())}.ics"
 
 
-def owner_feeds(published: Published) -> dict[str, bytes]:
+def owner_feeds(published: Published) -> dict[str, Iterator[bytes]]:
     """One feed per owner of any action, open or closed (a feed stays, empty, once all its actions are
     closed, so a subscription never ends in a 404): `actions/<owner-slug>.ics`."""
     owners: dict[str, list[Action]] = {}
@@ -433,14 +455,17 @@ EXPORTS: tuple[Export, ...] = (
 )
 
 
-def exports(published: Published) -> dict[str, bytes]:
-    """Every export's site path (`folder/name`, `folder/name/file` for a folder) -> its bytes."""
-    files: dict[str, bytes] = {}
+def export_files(published: Published) -> Iterator[tuple[str, Iterable[bytes]]]:
+    """Every export's site path (`folder/name`, `folder/name/file` for a folder) and its pieces of
+    bytes (see `Contents`: the plugin writes each piece as it is made)."""
     for export in EXPORTS:
         written = export.write(published)
         path = f"{published.folder}/{export.name}"
-        if isinstance(written, bytes):
-            files[path] = written
-        else:
-            files.update({f"{path}/{name}": data for name, data in written.items()})
-    return files
+        files = written.items() if isinstance(written, Mapping) else [("", written)]
+        for name, contents in files:
+            yield f"{path}/{name}" if name else path, (contents,) if isinstance(contents, bytes) else contents
+
+
+def exports(published: Published) -> dict[str, bytes]:
+    """Every export's site path -> its bytes (see `export_files`)."""
+    return {path: b"".join(pieces) for path, pieces in export_files(published)}

@@ -26,7 +26,7 @@ from .generated import GeneratedFiles, add_section, dest_prefix, drop_from_searc
 from .load import is_postmortem_name, scan_folder
 from .mentions import MentionIndex, MentionsExtension
 from .model import Document, Problem, strip_private
-from .outputs import Published, exports, summary
+from .outputs import Published, export_files, summary
 from .placeholders import read_template
 from .render import PAGES, Renderer, Stash, escape_title, invalid_body, page_meta
 from .scaffold import template_path
@@ -234,15 +234,16 @@ class PostmortemPlugin(BasePlugin[PostmortemConfig]):
             shown[file.src_uri] = (file, parts)
         return shown
 
-    def _render_pages(self, config: MkDocsConfig) -> tuple[dict[str, str], dict[str, Stash], dict[str, bytes]]:
-        """The generated pages' Markdown and the HTML blocks it carries as markers, by src_uri; the exports' bytes by path."""
+    def _render_pages(self, config: MkDocsConfig) -> tuple[dict[str, str], dict[str, Stash], list[str]]:
+        """The generated pages' Markdown and the HTML blocks it carries as markers, by src_uri; the
+        exports' paths, each written into the generated folder as it is made (and let go)."""
         assert self.renderer is not None
         stashes: dict[str, Stash] = {}
         pages = self.renderer.pages(self.settings.nav_title, lambda uri: stashes.setdefault(uri, Stash(self._stash_token)))
         published = Published(
             self.renderer.catalog, self.renderer.as_of, self.settings.dir, config.use_directory_urls, config.site_url or ""
         )
-        return pages, stashes, exports(published)
+        return pages, stashes, [self._generated.write(path, pieces) for path, pieces in export_files(published)]
 
     def _add_generated(self, files: Files, config: MkDocsConfig, prefix_dest: str) -> None:
         assert self.renderer is not None
@@ -266,8 +267,8 @@ class PostmortemPlugin(BasePlugin[PostmortemConfig]):
                 self._generated_pages.append((in_nav[uri], existing))
         for asset in assets.ASSETS:
             files.append(File.generated(config, asset.uri, abs_src_path=str(asset.source)))
-        for path, data in exported.items():
-            files.append(self._generated.data(config, path, data))
+        for path in exported:  # written by _render_pages, in this build or (serve) one with the same key
+            files.append(self._generated.data(config, path))
 
     def _add_problems_page(
         self, problems: list[Problem], entries: list[tuple[Document, File]], files: Files, config: MkDocsConfig, prefix_dest: str

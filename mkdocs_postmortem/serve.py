@@ -141,7 +141,8 @@ class Rebuilds:
 
     def pages(self, render: Callable[[], T]) -> T:
         """The generated pages (their Markdown by src_uri, and what else `render` returns), rendered once per key;
-        kept only in a serve session (outside, the build lets go of the exports' bytes once they are written)."""
+        kept only in a serve session. The exports are files of the generated folder, written as they are
+        made: `render` returns their paths, and a build holds none of their bytes."""
         if self._pages is not None:
             kept: T = self._pages
             return kept

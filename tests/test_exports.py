@@ -9,6 +9,7 @@ import datetime as dt
 import io
 import json
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import icalendar
@@ -167,6 +168,36 @@ def test_incidents_json_is_compact_one_incident_a_line_and_sorted(rendered: Path
     assert '": ' not in text and '", "' not in text and "\n " not in text  # no indentation, no spaces after separators
     record = json.loads(lines[1].rstrip(","))
     assert list(record) == sorted(record) and list(record["front_matter"]) == sorted(record["front_matter"])
+
+
+def test_one_incident_is_the_head_its_line_and_the_close(site, tmp_path: Path, monkeypatch):
+    site("a.md", postmortem())
+    lines = (render(site.root, tmp_path / "out", monkeypatch) / "incidents.json").read_text().splitlines()
+    assert len(lines) == 3 and lines[0].endswith('"incidents":[') and lines[2] == "]}"
+    assert json.loads(lines[1])["id"] == "INC-2025-0001"
+
+
+def test_the_build_writes_each_export_before_it_makes_the_next(export_site, monkeypatch):
+    """A build holds one export's bytes at a time (tens of megabytes at thousands of incidents)."""
+    import mkdocs_postmortem.plugin as plugin_module
+
+    made: list[str] = []
+
+    def one_at_a_time(published: outputs.Published) -> Iterator[tuple[str, bytes]]:
+        for path, data in outputs.export_files(published):
+            if made:  # the one before is on disk already, in the folder MkDocs copies it from
+                plugin = next(p for p in config.plugins.values() if isinstance(p, plugin_module.PostmortemPlugin))
+                assert plugin._generated._root is not None
+                assert (plugin._generated._root / made[-1]).is_file(), made[-1]
+            made.append(path)
+            yield path, data
+
+    monkeypatch.setattr(plugin_module, "export_files", one_at_a_time)
+    config = load_config(str(export_site.root / "mkdocs.yml"), site_dir=str(export_site.root / "site"), strict=True)
+    build(config)
+    assert len(made) >= 4 and "postmortems/incidents.json" in made
+    for path in made:
+        assert (export_site.root / "site" / path).is_file(), path
 
 
 def test_an_empty_site_exports_an_empty_list(site, tmp_path: Path, monkeypatch):

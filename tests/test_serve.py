@@ -337,8 +337,8 @@ def test_under_dirty_an_edit_to_the_prose_rebuilds_its_page_and_no_generated_one
     import mkdocs_postmortem.plugin as plugin_module
 
     made: list[int] = []  # the exports are made once: the second build has the same catalog
-    real = plugin_module.exports
-    monkeypatch.setattr(plugin_module, "exports", lambda published: made.append(1) or real(published))
+    real = plugin_module.export_files
+    monkeypatch.setattr(plugin_module, "export_files", lambda published: made.append(1) or real(published))
     a = site("a.md", postmortem(body="## Summary\n\nFirst words.\n"))
     site("b.md", postmortem(id="INC-2025-0002", extra="references: [INC-2025-0001]\n"))
     with dirty_session(site.root) as rebuild:
@@ -418,3 +418,21 @@ def test_under_dirty_a_new_incident_links_the_mentions_of_its_id_elsewhere(site)
         second = rebuild()
     assert 'href="../c/"' in page(site.root / "site", "postmortems/a")
     assert "postmortems/b/index.html" not in rebuilt(first, second)  # mentions nothing
+
+
+def test_an_export_written_again_keeps_its_time_unless_its_bytes_change(tmp_path: Path):
+    """`--dirty` and livereload go by modification times: a rewrite with the same bytes is no change,
+    and one with other bytes of the same length is one, however soon after."""
+    from mkdocs_postmortem.generated import GeneratedFiles
+
+    generated = GeneratedFiles()
+    generated.new_build()
+    assert generated._root is not None
+    path = generated._root / generated.write("postmortems/actions/a.ics", iter([b"BEGIN", b":VCALENDAR\r\n"]))
+    os.utime(path, ns=(1_000_000_000, 1_000_000_000))
+    generated.write("postmortems/actions/a.ics", [b"BEGIN:VCALENDAR\r\n"])
+    assert path.stat().st_mtime_ns == 1_000_000_000 and path.read_bytes() == b"BEGIN:VCALENDAR\r\n"
+    generated.write("postmortems/actions/a.ics", [b"BEGIN:VCALENDAX\r\n"])
+    assert path.read_bytes() == b"BEGIN:VCALENDAX\r\n" and path.stat().st_mtime_ns != 1_000_000_000
+    assert sorted(p.name for p in path.parent.iterdir()) == ["a.ics"]  # nothing left beside it
+    generated.remove()
