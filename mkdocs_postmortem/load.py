@@ -50,7 +50,26 @@ class _Loader(_BaseLoader):
     """
 
 
-_Loader.add_constructor("tag:yaml.org,2002:timestamp", lambda loader, node: Timestamp(node.value))
+#: One Timestamp for each date (`2025-12-02`) the process has read, up to this many days (a century
+#: is 36,525): post-mortems repeat the same days (due dates, reviews), and each Timestamp, a str
+#: subclass, takes about 110 bytes. Date-times, mostly each written once, are not shared.
+SHARED_DATES = 50_000
+_dates: dict[str, Timestamp] = {}
+
+
+def _timestamp(loader: _Loader, node: yaml.ScalarNode) -> Timestamp:
+    text: str = node.value
+    if len(text) != len("2025-12-02"):
+        return Timestamp(text)
+    shared = _dates.get(text)
+    if shared is None:
+        shared = Timestamp(text)
+        if len(_dates) < SHARED_DATES:
+            _dates[text] = shared
+    return shared
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
 
 #: Longest text the loader interns (`sys.intern`): the keys, and the values every document repeats
 #: (a status, a severity, an owner's name, a service). libyaml makes a new string of each key of each

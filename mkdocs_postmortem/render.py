@@ -705,6 +705,18 @@ def metrics_context(m: Metrics) -> dict[str, Any]:
 _TIMESTAMPS = yaml.constructor.SafeConstructor()
 
 
+@functools.lru_cache(maxsize=4096)
+def _yaml_date(text: str) -> dt.date | str:
+    """A date written unquoted (`2025-12-02`) as YAML reads it, or the text when YAML cannot read it.
+    One object for each day: a site's pages repeat the same few thousand days (due dates, reviews),
+    and dates are immutable, so every page's meta may share them."""
+    try:
+        value: dt.date = _TIMESTAMPS.construct_yaml_timestamp(yaml.ScalarNode("tag:yaml.org,2002:timestamp", text))
+    except ValueError:
+        return text
+    return value
+
+
 def as_yaml_reads(value: Any, _copies: dict[int, Any] | None = None) -> Any:
     """`value` with every date and date-time written unquoted (model.Timestamp) as YAML reads it, a
     date or datetime, as MkDocs' own reading of a front matter gives it; one YAML cannot read
@@ -714,6 +726,8 @@ def as_yaml_reads(value: Any, _copies: dict[int, Any] | None = None) -> Any:
     the YAML, not of what its aliases expand to (MkDocs' reading of an invalid document can be an
     "alias bomb" of a billion items in nine lines); a recursive one stays recursive."""
     if isinstance(value, Timestamp):
+        if len(value) == len("2025-12-02"):
+            return _yaml_date(str(value))
         try:
             return _TIMESTAMPS.construct_yaml_timestamp(yaml.ScalarNode("tag:yaml.org,2002:timestamp", str(value)))
         except ValueError:

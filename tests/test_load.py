@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from mkdocs_postmortem.load import MAX_ALIAS_VALUES, MAX_DEPTH, find_postmortems, load_file, load_text
+from mkdocs_postmortem.model import Timestamp
 
 from .conftest import postmortem
 
@@ -269,3 +270,13 @@ def test_documents_share_their_keys_and_short_values_but_not_long_text():
         assert next(iter(one)) is next(iter(two))
         assert status_one is status_two and owner_one is owner_two
         assert summary_one == summary_two and summary_one is not summary_two
+
+
+def test_documents_share_each_day_they_write_but_not_each_moment():
+    for fast in (True, False):
+        one, two = (
+            load_text("---\ndue: 2025-12-02\nat: 2025-12-02T14:29:00Z\n---\n", f"{n}.md", fast=fast).meta for n in ("one", "two")
+        )
+        assert one == two == {"due": "2025-12-02", "at": "2025-12-02T14:29:00Z"}
+        assert isinstance(one["due"], Timestamp) and one["due"] is two["due"]
+        assert isinstance(one["at"], Timestamp) and one["at"] is not two["at"]

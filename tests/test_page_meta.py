@@ -243,6 +243,8 @@ def test_page_meta_gives_dates_as_yaml_reads_them_quoted_ones_stay_text():
     # the same values MkDocs' own reading gives, where YAML can read them
     mkdocs_reads = yaml.safe_load(FRONT.replace("impossible: 2025-02-30\n", "")[4:])
     assert {k: meta[k] for k in mkdocs_reads} == mkdocs_reads
+    again = as_yaml_reads(load_text(FRONT + "---\nBody\n", "b.md").meta)
+    assert again["date"] is meta["date"]  # one object a day for every page's meta (dates are immutable)
 
 
 def test_page_meta_of_an_alias_bomb_mkdocs_read_is_quick_and_keeps_aliases_shared():
