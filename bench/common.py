@@ -112,10 +112,10 @@ def mkdocs_build(config: Path, out: Path) -> Run:
     return run
 
 
-def instrumented_builds(child: str, n: int, seed: int) -> dict[str, dict[str, Any]]:
+def instrumented_builds(child: str, n: int, seed: int, args: Sequence[str] = ()) -> dict[str, dict[str, Any]]:
     """bench_build.py's site of `n` post-mortems built with the plugin and as the floor, each in its
-    own process by `child` (Python code run with the config and the output folder as arguments,
-    which builds the site and prints its figures as JSON on its last line): the figures, by build."""
+    own process by `child` (Python code run with the config, the output folder and `args` as
+    arguments, which builds the site and prints its figures as JSON on its last line): the figures, by build."""
     with tempfile.TemporaryDirectory(prefix="bench_builds_") as tmp:
         root = Path(tmp)
         plugin_yml = bench_build.make_site(root / "site", n, seed)
@@ -123,7 +123,7 @@ def instrumented_builds(child: str, n: int, seed: int) -> dict[str, dict[str, An
         figures = {}
         for name, config in builds.items():
             done = subprocess.run(
-                [sys.executable, "-c", child, str(config), str(root / f"out-{name}")],
+                [sys.executable, "-c", child, str(config), str(root / f"out-{name}"), *args],
                 cwd=config.parent,
                 capture_output=True,
                 text=True,

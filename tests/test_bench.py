@@ -163,6 +163,20 @@ def test_the_memory_script_traces_both_builds_and_names_what_the_plugin_holds():
     assert float(held["load.py"]) > 0 and float(held["total"]) > 0  # the post-mortems the plugin read, and more in all
 
 
+def test_the_memory_script_gives_the_resident_size_at_the_same_points():
+    done = subprocess.run(
+        [sys.executable, str(BENCH / "memory.py"), "--n", "20", "--resident"], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "resident size" in done.stdout and "tracemalloc" not in done.stdout
+    point = r"^(after on_files|after every page's Markdown|every page written|after on_post_build.*?) +([\d.]+) +([\d.]+) "
+    points = re.findall(point, done.stdout, re.M)
+    assert len(points) == 4, done.stdout
+    assert all(float(now) > 10 for _, now, _ in points)  # a whole process's memory, not only what Python traced
+    assert [float(most) for _, _, most in points] == sorted(float(most) for _, _, most in points)  # the most so far
+    assert "held once every page is written" not in done.stdout
+
+
 def test_the_standalone_serve_script_still_runs():
     done = subprocess.run(
         [sys.executable, str(BENCH / "bench_serve.py"), "--n", "10", "--quiet"], capture_output=True, text=True, check=False
