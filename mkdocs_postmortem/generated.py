@@ -54,27 +54,17 @@ class GeneratedFiles:
             if self._shown.get(path, shows) != shows:  # the same Markdown showing other HTML: a new mtime
                 path.unlink(missing_ok=True)
             self._shown[path] = shows
-            _write(path, content)
+            _write(path, [content.encode("utf-8")])
         file = File.generated(config, uri, abs_src_path=str(path), inclusion=InclusionLevel.NOT_IN_NAV)
         if dest_prefix:  # before anything reads url or abs_dest_path, which derive from dest_uri
             file.dest_uri = dest_prefix + file.dest_uri
         return file
 
-    def write(self, uri: str, pieces: Iterable[bytes]) -> str:
+    def write(self, uri: str, pieces: Iterable[bytes]) -> None:
         """Write a generated file that is not a page (an export) at `uri`, a piece at a time as they
-        are made (outputs.Pieces); `uri`. A file whose bytes did not change keeps its modification time."""
+        are made (outputs.Contents)."""
         assert self._root is not None, "new_build() first"
-        path = self._root / uri
-        path.parent.mkdir(parents=True, exist_ok=True)
-        new = path.with_name(path.name + ".new")
-        with new.open("wb") as out:
-            for piece in pieces:
-                out.write(piece)
-        if _same_bytes(new, path):
-            new.unlink()
-        else:
-            os.replace(new, path)
-        return uri
+        _write(self._root / uri, pieces)
 
     def data(self, config: MkDocsConfig, uri: str) -> File:
         """The file `write` wrote at `uri`: MkDocs copies it into the site, and the build does not
@@ -84,7 +74,7 @@ class GeneratedFiles:
 
     def rewrite(self, file: File, content: str) -> None:
         assert file.abs_src_path is not None
-        _write(Path(file.abs_src_path), content)
+        _write(Path(file.abs_src_path), [content.encode("utf-8")])
 
     def remove(self) -> None:
         if self._finalizer is not None:
@@ -110,15 +100,18 @@ def _same_bytes(one: Path, other: Path) -> bool:
         return False
 
 
-def _write(path: Path, content: str | bytes) -> None:
-    """Write `content` unless the file holds it already: its modification time is when it last changed."""
-    data = content.encode("utf-8") if isinstance(content, str) else content
-    try:
-        if path.read_bytes() == data:
-            return
-    except OSError:  # not written yet
-        path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
+def _write(path: Path, pieces: Iterable[bytes]) -> None:
+    """Write the pieces into a file beside `path`, which replaces it unless `path` holds the same bytes
+    already: its modification time is when it last changed."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    new = path.with_name(path.name + ".new")
+    with new.open("wb") as out:
+        for piece in pieces:
+            out.write(piece)
+    if _same_bytes(new, path):
+        new.unlink()
+    else:
+        os.replace(new, path)
 
 
 def dest_prefix(files: Iterable[File], config: MkDocsConfig) -> str:

@@ -18,7 +18,7 @@ from typing import Any
 
 import yaml
 
-from .model import Document, FieldPath, Problem, Timestamp, format_path
+from .model import DAY_LENGTH, Document, FieldPath, Problem, Timestamp, format_path
 
 try:  # libyaml is several times faster; PyYAML's pure-Python loader is the fallback
     from yaml import CSafeLoader as _BaseLoader
@@ -59,7 +59,7 @@ _dates: dict[str, Timestamp] = {}
 
 def _timestamp(loader: _Loader, node: yaml.ScalarNode) -> Timestamp:
     text: str = node.value
-    if len(text) != len("2025-12-02"):
+    if len(text) != DAY_LENGTH:
         return Timestamp(text)
     shared = _dates.get(text)
     if shared is None:

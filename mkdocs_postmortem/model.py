@@ -163,6 +163,11 @@ def format_path(path: FieldPath) -> str:
     return out
 
 
+#: How long a date without a time is, written as YAML reads it (`2025-12-02`): the loader and
+#: page meta share one object for each such day.
+DAY_LENGTH = len("2025-12-02")
+
+
 class Timestamp(str):
     """A date or date-time written unquoted in a front matter, kept as the text written (load.py).
 

@@ -243,7 +243,11 @@ class PostmortemPlugin(BasePlugin[PostmortemConfig]):
         published = Published(
             self.renderer.catalog, self.renderer.as_of, self.settings.dir, config.use_directory_urls, config.site_url or ""
         )
-        return pages, stashes, [self._generated.write(path, pieces) for path, pieces in export_files(published)]
+        written = []
+        for path, pieces in export_files(published):
+            self._generated.write(path, pieces)
+            written.append(path)
+        return pages, stashes, written
 
     def _add_generated(self, files: Files, config: MkDocsConfig, prefix_dest: str) -> None:
         assert self.renderer is not None

@@ -28,6 +28,7 @@ from .catalog import ACTION_STATES, Action, ActionReport, ActionRow, Catalog, In
 from .listings import Dimension, Listing, by_month, by_state, by_year, file_names, split
 from .metrics import FEW, MEASURES, RECURRENCES_SHOWN, TREND_MONTHS, Metrics, compute
 from .model import (
+    DAY_LENGTH,
     DUE_SOON_DAYS,
     ID_CLASS,
     RELATION_WORDS,
@@ -705,16 +706,18 @@ def metrics_context(m: Metrics) -> dict[str, Any]:
 _TIMESTAMPS = yaml.constructor.SafeConstructor()
 
 
-@functools.lru_cache(maxsize=4096)
-def _yaml_date(text: str) -> dt.date | str:
-    """A date written unquoted (`2025-12-02`) as YAML reads it, or the text when YAML cannot read it.
-    One object for each day: a site's pages repeat the same few thousand days (due dates, reviews),
-    and dates are immutable, so every page's meta may share them."""
+def _yaml_timestamp(text: str) -> dt.date | dt.datetime | str:
+    """A date or date-time written unquoted as YAML reads it, or the text when YAML cannot read it."""
     try:
         value: dt.date = _TIMESTAMPS.construct_yaml_timestamp(yaml.ScalarNode("tag:yaml.org,2002:timestamp", text))
     except ValueError:
         return text
     return value
+
+
+#: One object for each day: a site's pages repeat the same few thousand days (due dates, reviews),
+#: and dates are immutable, so every page's meta may share them.
+_yaml_day = functools.lru_cache(maxsize=4096)(_yaml_timestamp)
 
 
 def as_yaml_reads(value: Any, _copies: dict[int, Any] | None = None) -> Any:
@@ -726,12 +729,7 @@ def as_yaml_reads(value: Any, _copies: dict[int, Any] | None = None) -> Any:
     the YAML, not of what its aliases expand to (MkDocs' reading of an invalid document can be an
     "alias bomb" of a billion items in nine lines); a recursive one stays recursive."""
     if isinstance(value, Timestamp):
-        if len(value) == len("2025-12-02"):
-            return _yaml_date(str(value))
-        try:
-            return _TIMESTAMPS.construct_yaml_timestamp(yaml.ScalarNode("tag:yaml.org,2002:timestamp", str(value)))
-        except ValueError:
-            return str(value)
+        return (_yaml_day if len(value) == DAY_LENGTH else _yaml_timestamp)(str(value))
     if not isinstance(value, (list, dict)):
         return value
     copies = {} if _copies is None else _copies

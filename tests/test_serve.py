@@ -428,7 +428,8 @@ def test_an_export_written_again_keeps_its_time_unless_its_bytes_change(tmp_path
     generated = GeneratedFiles()
     generated.new_build()
     assert generated._root is not None
-    path = generated._root / generated.write("postmortems/actions/a.ics", iter([b"BEGIN", b":VCALENDAR\r\n"]))
+    generated.write("postmortems/actions/a.ics", iter([b"BEGIN", b":VCALENDAR\r\n"]))
+    path = generated._root / "postmortems/actions/a.ics"
     os.utime(path, ns=(1_000_000_000, 1_000_000_000))
     generated.write("postmortems/actions/a.ics", [b"BEGIN:VCALENDAR\r\n"])
     assert path.stat().st_mtime_ns == 1_000_000_000 and path.read_bytes() == b"BEGIN:VCALENDAR\r\n"
