@@ -429,3 +429,18 @@ def test_the_calendar_is_what_icalendar_writes_for_the_whole_tree(rendered: Path
     """The feed joins entries serialised once each (shared with the owners' feeds): the same bytes as one tree."""
     data = (rendered / "actions.ics").read_bytes()
     assert icalendar.Calendar.from_ical(data).to_ical() == data
+
+
+# "SUMMARY:" is 8 octets: 66 ASCII characters make a line of 74 octets (kept), 67 one of 75 (folded)
+@pytest.mark.parametrize(
+    ("summary", "folded"),
+    [("a" * 66, False), ("b" * 67, True), ("é" * 33, False), ("é" * 34, True), ("x\\y;z," * 20, True), ("short", False)],
+)
+def test_an_entry_is_written_as_icalendar_writes_it(summary: str, folded: bool):
+    """outputs.ical_bytes leaves icalendar's fold to the lines that need one: the same bytes as to_ical,
+    at lines just under and at 75 octets, in two bytes a character, and with escapes."""
+    event = icalendar.Event()
+    event.add("summary", summary)
+    event.add("dtstart", dt.date(2026, 1, 2))
+    assert outputs.ical_bytes(event) == event.to_ical()
+    assert (b"\r\n " in event.to_ical()) == folded
