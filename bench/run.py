@@ -325,8 +325,7 @@ def main(argv: list[str] | None = None, goals: Sequence[Goal] = GOALS) -> int:
                 save()
             if n == serve_at:
                 print(f"N = {n:,}: the mkdocs serve edit loop", flush=True)
-                edits = bench_serve.edit_loop(configs["plugin"], not args.quiet)
-                results["serve"][n] = {name: Measured([run]) for name, run in edits.items()}
+                results["serve"][n] = bench_serve.edit_loop(configs["plugin"], not args.quiet, repeat)
                 save()
             shutil.rmtree(root)
     print("\n".join(report(results, goals)))
