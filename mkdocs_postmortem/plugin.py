@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 import posixpath
 import secrets
@@ -31,7 +32,7 @@ from .placeholders import read_template
 from .render import PAGES, Renderer, Stash, escape_title, invalid_body, page_meta
 from .scaffold import template_path
 from .schema import SchemaConfigError, effective_schema, make_validator, site_files
-from .serve import PROBLEMS_PAGE, Rebuilds, banner, mentioned, problems_page
+from .serve import PROBLEMS_PAGE, Rebuilds, Renders, banner, mentioned, problems_page
 
 log = get_plugin_logger(__name__)
 
@@ -86,6 +87,7 @@ class PostmortemPlugin(BasePlugin[PostmortemConfig]):
         self._checked = 0
         self._generated = GeneratedFiles()  # the generated pages' source files, outside docs_dir
         self._rebuilds = Rebuilds()  # a `mkdocs serve` session's rendered pages; what `--dirty` must rebuild
+        self._renders = Renders()  # a `mkdocs serve` session's pages as Python-Markdown rendered them
         self._dirty = False
         self._generated_pages: list[tuple[str, File]] = []  # (nav title, file) of this build's pages
         self._stash_token = secrets.token_hex(8)  # in the markers of HTML kept out of Markdown (render.Stash)
@@ -103,6 +105,7 @@ class PostmortemPlugin(BasePlugin[PostmortemConfig]):
         self.serving = self._dirty = False
         self._generated.remove()
         self._rebuilds = Rebuilds()
+        self._renders = Renders()
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         settings = self.config.settings()
@@ -194,6 +197,7 @@ class PostmortemPlugin(BasePlugin[PostmortemConfig]):
             made_of = [(i.src_uri, i.path, i.meta) for i in self.catalog.incidents.values()], [d.meta for d in result.drafts]
             key = repr((made_of, problems, result.as_of, self.settings, config.use_directory_urls, config.site_url))
         self._rebuilds.start(key)
+        self._renders.start(self.serving)
         for _, file in entries:
             file.inclusion = InclusionLevel.NOT_IN_NAV  # reached through the indexes, not the nav
         self._generated.new_build()
@@ -319,7 +323,7 @@ class PostmortemPlugin(BasePlugin[PostmortemConfig]):
         doc = self._docs_by_uri.get(page.file.src_uri)
         return None if doc is None else without_front_matter(doc, page.file.content_string)
 
-    def on_page_markdown(self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+    def _decorate(self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         if self._mentions is not None:
             self._mentions.finder = None  # only post-mortem pages link mentions
         doc = self._docs_by_uri.get(page.file.src_uri)
@@ -333,6 +337,20 @@ class PostmortemPlugin(BasePlugin[PostmortemConfig]):
             self._mentions.finder = self._mention_index.finder(page.file.src_uri, incident.id)
         stash = self._stashed[page.file.src_uri] = Stash(self._stash_token)  # card, footer: markers put back later
         return self.renderer.decorate(incident, markdown, stash, self._rebuilds.decorations(self.renderer.decorations))
+
+    # Last: the Markdown MkDocs renders is the page's final one, after every plugin's on_page_markdown.
+    @event_priority(-math.inf)
+    def _kept_render(self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        if page.file.src_uri not in self._docs_by_uri and page.file.src_uri not in self._page_stashes:
+            return markdown  # only the plugin's pages: those whose number grows with the site
+        return self._renders.before(page, markdown, config, files, repr(sorted(self._mention_index.targets.items())))
+
+    on_page_markdown = CombinedEvent(_decorate, _kept_render)
+
+    # First: a page whose rendering a serve session kept gets it back before any handler reads it.
+    @event_priority(math.inf)
+    def _put_back_render(self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        return self._renders.after(page, html, files)
 
     # 100: first, so a post-mortem's HTML is sanitized (body_html) before any other plugin reads it
     # (mkdocs-rss-plugin at -75, Material's search later) or adds markup of its own, which it may.
@@ -365,7 +383,7 @@ class PostmortemPlugin(BasePlugin[PostmortemConfig]):
             self._mentions.finder = None  # the page is rendered: Markdown rendered later by others is not this page
         return html
 
-    on_page_content = CombinedEvent(_sanitize_body, _escape_title)
+    on_page_content = CombinedEvent(_put_back_render, _sanitize_body, _escape_title)
 
     # After the search plugin has indexed the page: the banner is for the author, not for search.
     @event_priority(-100)

@@ -10,9 +10,12 @@ fields, messages quoting the document) is HTML-escaped here.
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import re
+import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from html import escape
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -201,3 +204,184 @@ def mentioned(body: str, targets: Mapping[str, str]) -> str:
     if any(not _WORD.fullmatch(ident) for ident in targets):
         return repr(sorted(targets.items()))
     return repr(sorted((word, targets[word]) for word in set(_WORD.findall(body)) if word in targets))
+
+
+# --- a page's Markdown, rendered once per serve session ----------------------------------------
+
+#: Markdown extensions whose HTML for a page follows from the page's Markdown, its place in the site,
+#: the site's files and the configuration alone (as named in mkdocs.yml; Python-Markdown's own also
+#: as `markdown.extensions.<name>`). A site whose extensions are all here gets its pages' rendering
+#: kept between serve rebuilds (Renders); one with any other (pymdownx.snippets includes other
+#: files, pymdownx.b64 reads images) renders every page every time, as MkDocs does.
+PURE_EXTENSIONS = frozenset(
+    {
+        *("abbr", "admonition", "attr_list", "def_list", "extra", "fenced_code", "footnotes", "md_in_html", "tables", "toc"),
+        *("codehilite", "legacy_attrs", "legacy_em", "meta", "nl2br", "sane_lists", "smarty", "wikilinks"),
+        *(f"pymdownx.{name}" for name in ("arithmatex", "betterem", "caret", "critic", "details", "emoji", "escapeall")),
+        *(f"pymdownx.{name}" for name in ("extra", "fancylists", "highlight", "inlinehilite", "keys", "magiclink", "mark")),
+        *(f"pymdownx.{name}" for name in ("progressbar", "saneheaders", "smartsymbols", "striphtml", "superfences")),
+        *(f"pymdownx.{name}" for name in ("tabbed", "tasklist", "tilde", "blocks.admonition", "blocks.details", "blocks.tab")),
+        *(f"pymdownx.{name}" for name in ("blocks.html", "blocks.definition", "blocks.caption")),
+        "mkdocs_postmortem.mentions.MentionsExtension",  # the plugin's own: its links follow from `extra` (Renders.before)
+    }
+)
+
+#: The loggers a page's rendering writes to: its warnings are kept with it and said again when it is put back.
+_RENDER_LOGGERS = ("mkdocs", "MARKDOWN")
+
+
+def _extension_name(extension: object) -> str:
+    name = extension if isinstance(extension, str) else f"{type(extension).__module__}.{type(extension).__qualname__}"
+    return name.removeprefix("markdown.extensions.")
+
+
+def render_world(config: Any, extra: str) -> str | None:
+    """Everything besides a page's Markdown, place and the files it links to that its rendering
+    follows from, as text: the Markdown extensions and their options, the URL style, the link
+    checks' levels and `extra`; None when an extension is not pure."""
+    names = [_extension_name(extension) for extension in config.markdown_extensions]
+    if not all(name in PURE_EXTENSIONS for name in names):
+        return None
+    return repr((names, config.mdx_configs, config.use_directory_urls, config.validation, extra))
+
+
+def _place(file: File | None) -> tuple[str, str, str] | None:
+    """Where a file a page links to lands, as far as the link is concerned (None: no such file)."""
+    return None if file is None else (file.dest_uri, file.url, file.inclusion.name)
+
+
+class _Records(logging.Handler):
+    """The log records of the building thread while a page renders (the server's threads log too)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.thread = threading.get_ident()
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.thread == self.thread:
+            self.records.append(record)
+
+
+@dataclass(slots=True)
+class Rendered:
+    """What MkDocs' `Page.render` made of a page: its HTML, table of contents, title, anchors, the
+    anchors it links to in other files (by their src_uri) and what it logged."""
+
+    html: str
+    toc: Any
+    title: str | None
+    anchors: set[str] | None
+    links: dict[str, dict[str, str]] | None
+    records: list[logging.LogRecord]
+    looked_up: dict[str, tuple[str, str, str] | None]  # each file its links looked for -> where it was (_place)
+
+    def holds(self, files: Any) -> bool:
+        """Whether the files this page's links looked for are where they were."""
+        return all(_place(files.get_file_from_path(uri)) == place for uri, place in self.looked_up.items())
+
+
+class Renders:
+    """Python-Markdown's rendering of each of the plugin's pages, kept from one `mkdocs serve`
+    rebuild to the next: MkDocs renders every page on every save, and at 1,000 post-mortems that was
+    3.4 s of a 7.6 s rebuild (in one process, after a one-sentence edit), for pages whose Markdown
+    had not changed.
+
+    A page is kept under a digest of its final Markdown (after every plugin's on_page_markdown), its
+    place, and `render_world`, while the files its links looked for (MkDocs resolves and checks each
+    link with `Files.get_file_from_path`, recorded while the page renders) are where they were.
+    `before` (the last on_page_markdown) hands MkDocs an empty text for a page kept, which
+    Python-Markdown renders at once; `after` (the first on_page_content) puts back
+    the HTML and what `Page.render` sets besides (table of contents, title, anchors, links to other
+    pages' anchors) and says its warnings again, so every later handler, the theme and MkDocs' link
+    checks see the page as a fresh render. Kept: what the previous build used, and this build's.
+    """
+
+    def __init__(self) -> None:
+        self._before: dict[bytes, Rendered] = {}
+        self._now: dict[bytes, Rendered] = {}
+        self._world: str | None = None
+        self._ready = False  # whether _world is computed for this build
+        self._active = False
+        self._open: dict[str, tuple[bytes, Rendered | None, str]] = {}  # src_uri -> (key, kept, Markdown)
+        self._records: _Records | None = None
+        self._looked_up: dict[str, tuple[str, str, str] | None] = {}
+        self._files: Any = None  # the Files whose lookups are being recorded
+        self.kept: list[str] = []  # the src_uris of this build's pages put back
+
+    def start(self, active: bool) -> None:
+        """Begin a build; `active` in a serve session only (a build renders everything afresh)."""
+        self._stop_recording()
+        self._before, self._now = (self._now, {}) if active else ({}, {})
+        self._active, self._world, self._ready, self._open, self.kept = active, None, False, {}, []
+
+    def before(self, page: Any, markdown: str, config: Any, files: Any, extra: str) -> str:
+        """The Markdown MkDocs is to render for `page`: its own, or "" when its rendering is kept."""
+        if not self._active:
+            return markdown
+        if not self._ready:
+            self._world, self._ready = render_world(config, extra), True
+        if self._world is None:
+            return markdown
+        place = (self._world, page.file.src_uri, page.file.dest_uri, markdown)
+        key = hashlib.sha256("\0".join(place).encode("utf-8", "surrogatepass")).digest()
+        kept = self._now.get(key) or self._before.get(key)
+        if kept is not None and not kept.holds(files):
+            kept = None
+        self._open[page.file.src_uri] = (key, kept, markdown)
+        if kept is not None:
+            self._now[key] = kept
+            return ""
+        self._stop_recording()
+        self._records, self._looked_up = _Records(), {}
+        for name in _RENDER_LOGGERS:
+            logging.getLogger(name).addHandler(self._records)
+        find, looked_up = files.get_file_from_path, self._looked_up
+
+        def recorded(path: str) -> File | None:
+            file: File | None = find(path)
+            looked_up[path] = _place(file)
+            return file
+
+        files.get_file_from_path = recorded  # this page's rendering only: _stop_recording takes it away
+        self._files = files
+        return markdown
+
+    def after(self, page: Any, html: str, files: Any) -> str:
+        """The page's HTML once MkDocs has rendered it: kept, or put back from the last build."""
+        opened = self._open.pop(page.file.src_uri, None)
+        if opened is None:
+            return html
+        key, kept, page.markdown = opened
+        if kept is None:
+            links = page.links_to_anchors
+            self._now[key] = Rendered(
+                html,
+                page.toc,
+                page._title_from_render,  # what Page.render sets besides; Page.title reads it
+                page.present_anchor_ids,
+                None if links is None else {file.src_uri: dict(anchors) for file, anchors in links.items()},
+                self._stop_recording(),
+                self._looked_up,
+            )
+            return html
+        page.toc, page._title_from_render = kept.toc, kept.title
+        page.present_anchor_ids = None if kept.anchors is None else set(kept.anchors)
+        if kept.links is not None:
+            linked = ((files.get_file_from_path(uri), anchors) for uri, anchors in kept.links.items())
+            page.links_to_anchors = {file: dict(anchors) for file, anchors in linked if file is not None}
+        for record in kept.records:
+            logging.getLogger(record.name).handle(record)
+        self.kept.append(page.file.src_uri)
+        return kept.html
+
+    def _stop_recording(self) -> list[logging.LogRecord]:
+        records, self._records = self._records, None
+        if records is None:
+            return []
+        for name in _RENDER_LOGGERS:
+            logging.getLogger(name).removeHandler(records)
+        files, self._files = self._files, None
+        if files is not None and "get_file_from_path" in vars(files):
+            del files.get_file_from_path  # the method again
+        return records.records

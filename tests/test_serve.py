@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import logging
 import os
 import re
 import shutil
@@ -20,6 +21,7 @@ import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 from mkdocs.commands.build import build
@@ -384,12 +386,15 @@ def test_a_serve_rebuild_reuses_cards_and_sanitized_html_and_shows_what_a_fresh_
         a.write_text(postmortem(body="# Own title\n\nSecond words.\n", extra=ACTION))
         rebuild()
         assert made == ["INC-2025-0001"]  # a's own title is new; b's card and footer are reused
+        kept = set(plugin(site.root)._renders.kept)  # b's page and the generated pages: Python-Markdown's HTML reused
+        assert "postmortems/b.md" in kept and "postmortems/timeline.md" in kept and "postmortems/a.md" not in kept
         assert len(cleaned) == 3 and "Second words." in cleaned[-1]  # a, b; then a again
         made.clear()
         served = _pages(site.root / "site")
         a.write_text(postmortem(title="Renamed", body="## Summary\n\nSecond words.\n"))  # b's footer names a
         rebuild()
         assert sorted(made) == ["INC-2025-0001", "INC-2025-0002"]
+        assert "postmortems/b.md" in plugin(site.root)._renders.kept  # the same Markdown: its new footer is put in after
         renamed = _pages(site.root / "site")
     assert "Second words." in served["postmortems/a/index.html"] and "pm-card" in served["postmortems/b/index.html"]
     assert "Renamed" in renamed["postmortems/b/index.html"]
@@ -400,6 +405,62 @@ def test_a_serve_rebuild_reuses_cards_and_sanitized_html_and_shows_what_a_fresh_
     differ = [path for path in fresh if _timeless(fresh[path]) != _timeless(renamed[path])]
     diff = [difflib.unified_diff(_timeless(fresh[p]).splitlines(), _timeless(renamed[p]).splitlines(), n=0) for p in differ]
     assert differ == [], [line for lines in diff for line in lines]
+
+
+def warnings(caplog: pytest.LogCaptureFixture) -> str:
+    return "\n".join(r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING)
+
+
+@pytest.mark.slow
+def test_a_page_kept_between_serve_rebuilds_warns_again_and_follows_the_files_it_links_to(site, caplog):
+    """Python-Markdown's HTML of a page whose Markdown did not change is reused (serve.Renders): its
+    warnings are said again, MkDocs' anchor check sees its links and the other page's new anchors,
+    and a file it links to appearing renders it again."""
+    config = site.root / "mkdocs.yml"
+    config.write_text(config.read_text() + "validation:\n  links:\n    anchors: warn\n")
+    a = site("a.md", postmortem(body="## Summary\n\nFirst.\n"))
+    site("b.md", postmortem(id="INC-2025-0002", body="## Summary\n\nSee [gone](gone.md) and [the cause](a.md#cause).\n"))
+    with dirty_session(site.root, dirty=False) as rebuild:
+        rebuild()
+        assert "gone.md" in warnings(caplog) and "#cause" in warnings(caplog)
+        caplog.clear()
+        a.write_text(postmortem(body="## Summary\n\nSecond.\n"))
+        rebuild()
+        assert "postmortems/b.md" in plugin(site.root)._renders.kept
+        assert "gone.md" in warnings(caplog) and "#cause" in warnings(caplog)  # as a fresh render of b says them
+        caplog.clear()
+        a.write_text(postmortem(body="## Cause\n\nSecond.\n"))
+        rebuild()
+        assert "postmortems/b.md" in plugin(site.root)._renders.kept
+        assert "gone.md" in warnings(caplog) and "#cause" not in warnings(caplog)  # a has the anchor now
+        site("gone.md", postmortem(id="INC-2025-0003"))
+        caplog.clear()
+        rebuild()
+        assert "postmortems/b.md" not in plugin(site.root)._renders.kept
+        assert "gone.md" not in warnings(caplog)
+    assert 'href="../gone/"' in page(site.root / "site", "postmortems/b")
+
+
+@pytest.mark.slow
+def test_a_site_with_an_extension_that_reads_other_files_renders_every_page_on_every_rebuild(site):
+    """pymdownx.snippets includes other files: a page's Markdown alone does not say what it shows."""
+    config = site.root / "mkdocs.yml"
+    snippets = f"markdown_extensions:\n  - pymdownx.snippets:\n      base_path: ['{site.root / 'docs'}']\n"
+    config.write_text(config.read_text() + snippets)
+    (site.root / "docs" / "note.txt").write_text("First note.\n")
+    site("a.md", postmortem(body='## Summary\n\n--8<-- "note.txt"\n'))
+    with dirty_session(site.root, dirty=False) as rebuild:
+        rebuild()
+        assert "First note." in page(site.root / "site", "postmortems/a")
+        (site.root / "docs" / "note.txt").write_text("Second note.\n")
+        rebuild()
+        assert plugin(site.root)._renders.kept == []
+    assert "Second note." in page(site.root / "site", "postmortems/a")
+
+
+def plugin(root: Path) -> Any:
+    """The postmortem plugin of a serve session in this process (MkDocs keeps one object for the session)."""
+    return load_config(str(root / "mkdocs.yml")).plugins["postmortem"]
 
 
 def _timeless(html: str) -> str:
