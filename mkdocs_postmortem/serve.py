@@ -300,7 +300,7 @@ class Renders:
     def __init__(self) -> None:
         self._before: dict[bytes, Rendered] = {}
         self._now: dict[bytes, Rendered] = {}
-        self._world: str | None = None
+        self._world: str | None = None  # a digest of render_world for this build, None when it has none
         self._ready = False  # whether _world is computed for this build
         self._active = False
         self._open: dict[str, tuple[bytes, Rendered | None, str]] = {}  # src_uri -> (key, kept, Markdown)
@@ -319,8 +319,10 @@ class Renders:
         """The Markdown MkDocs is to render for `page`: its own, or "" when its rendering is kept."""
         if not self._active:
             return markdown
-        if not self._ready:
-            self._world, self._ready = render_world(config, extra), True
+        if not self._ready:  # a digest: the world's text (every incident id mentions link to) is long
+            world = render_world(config, extra)
+            self._world = None if world is None else hashlib.sha256(world.encode("utf-8", "surrogatepass")).hexdigest()
+            self._ready = True
         if self._world is None:
             return markdown
         place = (self._world, page.file.src_uri, page.file.dest_uri, markdown)
