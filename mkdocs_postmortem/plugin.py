@@ -32,7 +32,7 @@ from .placeholders import read_template
 from .render import PAGES, Renderer, Stash, escape_title, invalid_body, page_meta
 from .scaffold import template_path
 from .schema import SchemaConfigError, effective_schema, make_validator, site_files
-from .serve import PROBLEMS_PAGE, Rebuilds, Renders, banner, mentioned, problems_page
+from .serve import PROBLEMS_PAGE, Rebuilds, Renders, banner, mentioned, problems_page, render_world
 
 log = get_plugin_logger(__name__)
 
@@ -197,7 +197,8 @@ class PostmortemPlugin(BasePlugin[PostmortemConfig]):
             made_of = [(i.src_uri, i.path, i.meta) for i in self.catalog.incidents.values()], [d.meta for d in result.drafts]
             key = repr((made_of, problems, result.as_of, self.settings, config.use_directory_urls, config.site_url))
         self._rebuilds.start(key)
-        self._renders.start(self.serving)
+        mentions = repr(sorted(self._mention_index.targets.items())) if self.serving else ""
+        self._renders.start(render_world(config, mentions) if self.serving else None)
         for _, file in entries:
             file.inclusion = InclusionLevel.NOT_IN_NAV  # reached through the indexes, not the nav
         self._generated.new_build()
@@ -343,7 +344,7 @@ class PostmortemPlugin(BasePlugin[PostmortemConfig]):
     def _kept_render(self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         if page.file.src_uri not in self._docs_by_uri and page.file.src_uri not in self._page_stashes:
             return markdown  # only the plugin's pages: those whose number grows with the site
-        return self._renders.before(page, markdown, config, files, repr(sorted(self._mention_index.targets.items())))
+        return self._renders.before(page, markdown, files)
 
     on_page_markdown = CombinedEvent(_decorate, _kept_render)
 

@@ -300,29 +300,25 @@ class Renders:
     def __init__(self) -> None:
         self._before: dict[bytes, Rendered] = {}
         self._now: dict[bytes, Rendered] = {}
-        self._world: str | None = None  # a digest of render_world for this build, None when it has none
-        self._ready = False  # whether _world is computed for this build
-        self._active = False
+        self._world: str | None = None  # a digest of this build's render_world; None: nothing is kept
         self._open: dict[str, tuple[bytes, Rendered | None, str]] = {}  # src_uri -> (key, kept, Markdown)
         self._records: _Records | None = None
         self._looked_up: dict[str, tuple[str, str, str] | None] = {}
         self._files: Any = None  # the Files whose lookups are being recorded
         self.kept: list[str] = []  # the src_uris of this build's pages put back
 
-    def start(self, active: bool) -> None:
-        """Begin a build; `active` in a serve session only (a build renders everything afresh)."""
+    def start(self, world: str | None) -> None:
+        """Begin a build: `world` is its `render_world`; None outside a serve session (a build renders
+        everything afresh) or with an extension that is not pure."""
         self._stop_recording()
+        active = world is not None
         self._before, self._now = (self._now, {}) if active else ({}, {})
-        self._active, self._world, self._ready, self._open, self.kept = active, None, False, {}, []
+        # a digest: the world's text (every incident id mentions link to) is long, and each page's key holds it
+        self._world = None if world is None else hashlib.sha256(world.encode("utf-8", "surrogatepass")).hexdigest()
+        self._open, self.kept = {}, []
 
-    def before(self, page: Any, markdown: str, config: Any, files: Any, extra: str) -> str:
+    def before(self, page: Any, markdown: str, files: Any) -> str:
         """The Markdown MkDocs is to render for `page`: its own, or "" when its rendering is kept."""
-        if not self._active:
-            return markdown
-        if not self._ready:  # a digest: the world's text (every incident id mentions link to) is long
-            world = render_world(config, extra)
-            self._world = None if world is None else hashlib.sha256(world.encode("utf-8", "surrogatepass")).hexdigest()
-            self._ready = True
         if self._world is None:
             return markdown
         place = (self._world, page.file.src_uri, page.file.dest_uri, markdown)
