@@ -9,6 +9,7 @@ fields, messages quoting the document) is HTML-escaped here.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import logging
 import os
@@ -355,7 +356,7 @@ class Renders:
             links = page.links_to_anchors
             self._now[key] = Rendered(
                 html,
-                page.toc,
+                copy.deepcopy(page.toc),  # a later handler may change the page's own
                 page._title_from_render,  # what Page.render sets besides; Page.title reads it
                 page.present_anchor_ids,
                 None if links is None else {file.src_uri: dict(anchors) for file, anchors in links.items()},
@@ -363,7 +364,7 @@ class Renders:
                 self._looked_up,
             )
             return html
-        page.toc, page._title_from_render = kept.toc, kept.title
+        page.toc, page._title_from_render = copy.deepcopy(kept.toc), kept.title
         page.present_anchor_ids = None if kept.anchors is None else set(kept.anchors)
         if kept.links is not None:
             linked = ((files.get_file_from_path(uri), anchors) for uri, anchors in kept.links.items())

@@ -458,6 +458,28 @@ def test_a_site_with_an_extension_that_reads_other_files_renders_every_page_on_e
     assert "Second note." in page(site.root / "site", "postmortems/a")
 
 
+@pytest.mark.slow
+def test_a_kept_page_s_table_of_contents_is_its_own_in_every_build(site):
+    """A handler after the plugin's may change a page's table of contents (a hook adds an entry here):
+    the kept one is a copy, so a rebuild shows the entry once, as a fresh build does."""
+    (site.root / "hooks.py").write_text(
+        "from mkdocs.structure.toc import AnchorLink\n\n"
+        "def on_page_content(html, page, config, files):\n"
+        "    page.toc.items.append(AnchorLink('Added by a hook', 'added', 2))\n"
+        "    return html\n"
+    )
+    config = site.root / "mkdocs.yml"
+    config.write_text(config.read_text() + "hooks:\n  - hooks.py\ntheme: mkdocs\n")
+    a = site("a.md", postmortem(body="## Summary\n\nFirst.\n"))
+    site("b.md", postmortem(id="INC-2025-0002", body="## Summary\n\nUnchanged.\n"))
+    with dirty_session(site.root, dirty=False) as rebuild:
+        for words in ("Second.", "Third.", "Fourth."):
+            a.write_text(postmortem(body=f"## Summary\n\n{words}\n"))
+            rebuild()
+        assert "postmortems/b.md" in plugin(site.root)._renders.kept
+    assert page(site.root / "site", "postmortems/b").count("Added by a hook") == 1
+
+
 def plugin(root: Path) -> Any:
     """The postmortem plugin of a serve session in this process (MkDocs keeps one object for the session)."""
     return load_config(str(root / "mkdocs.yml")).plugins["postmortem"]
