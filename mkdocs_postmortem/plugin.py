@@ -197,8 +197,8 @@ class PostmortemPlugin(BasePlugin[PostmortemConfig]):
             made_of = [(i.src_uri, i.path, i.meta) for i in self.catalog.incidents.values()], [d.meta for d in result.drafts]
             key = repr((made_of, problems, result.as_of, self.settings, config.use_directory_urls, config.site_url))
         self._rebuilds.start(key)
-        mentions = repr(sorted(self._mention_index.targets.items())) if self.serving else ""
-        self._renders.start(render_world(config, mentions) if self.serving else None)
+        # a serve session keeps each page's rendering; the ids mentions link to are part of what it follows from
+        self._renders.start(render_world(config, repr(sorted(self._mention_index.targets.items()))) if self.serving else None)
         for _, file in entries:
             file.inclusion = InclusionLevel.NOT_IN_NAV  # reached through the indexes, not the nav
         self._generated.new_build()

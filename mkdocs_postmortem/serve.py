@@ -223,7 +223,7 @@ PURE_EXTENSIONS = frozenset(
         *(f"pymdownx.{name}" for name in ("progressbar", "saneheaders", "smartsymbols", "striphtml", "superfences")),
         *(f"pymdownx.{name}" for name in ("tabbed", "tasklist", "tilde", "blocks.admonition", "blocks.details", "blocks.tab")),
         *(f"pymdownx.{name}" for name in ("blocks.html", "blocks.definition", "blocks.caption")),
-        "mkdocs_postmortem.mentions.MentionsExtension",  # the plugin's own: its links follow from `extra` (Renders.before)
+        "mkdocs_postmortem.mentions.MentionsExtension",  # the plugin's own: the ids it links are render_world's `extra`
     }
 )
 
