@@ -361,30 +361,42 @@ def action_uid(action: Action) -> str:
 FOLD_AT = 75
 
 
+def fold(line: str) -> bytes:
+    """A content line as icalendar writes it (`Contentline.to_ical`), folded where it must be.
+
+    icalendar 7 folds by walking every character of the line, a third of a calendar's time, though
+    nearly every line of an entry is shorter than 75 octets and comes out unchanged. An ASCII line is
+    cut here into the same pieces (74 octets each, an escape's backslash or caret moved to the next
+    piece, as icalendar does); any other line is left to icalendar (tests/test_exports.py compares both)."""
+    data = line.encode("utf-8")
+    if len(data) < FOLD_AT:
+        return data
+    if len(data) != len(line):  # characters of more than one octet: icalendar's own fold
+        from icalendar.parser import Contentline
+
+        folded: bytes = Contentline(line).to_ical()  # type: ignore[no-untyped-call]
+        return folded
+    pieces, start, width = [], 0, FOLD_AT - 1
+    while len(line) - start > width:
+        end = start + width
+        if line[end - 1] in "\\^":  # never split an escape: its first character starts the next piece
+            end -= 1
+        pieces.append(line[start:end])
+        start = end
+    pieces.append(line[start:])
+    return "\r\n ".join(pieces).encode("ascii")
+
+
 def ical_bytes(component: icalendar.Component) -> bytes:
-    """`component.to_ical()`, byte for byte, folding only the lines that need it: icalendar 7 folds
-    by walking every character of every line, a third of a calendar's time, though nearly all of an
-    entry's lines are shorter than 75 octets and come out unchanged (tests/test_exports.py)."""
-    lines = []
-    for line in component.content_lines():
-        if line:
-            data = line.encode("utf-8")
-            lines.append(data if len(data) < FOLD_AT else line.to_ical())
-    return b"\r\n".join(lines) + b"\r\n"
+    """`component.to_ical()`, byte for byte, each line folded by `fold`."""
+    return b"\r\n".join(fold(line) if line else b"" for line in component.content_lines())
 
 
-def _event(action: Action, published: Published, stamp: dt.datetime) -> icalendar.Event:
+def entry_properties(action: Action, published: Published, stamp: dt.datetime) -> list[tuple[str, Any]]:
+    """An open action's calendar entry: its properties and their values, in the order icalendar
+    writes an event's (`Event.canonical_order`, then by name)."""
     assert action.due is not None
-    import icalendar
-
     incident = action.incident
-    event = icalendar.Event()
-    event.add("uid", action_uid(action))
-    event.add("dtstamp", stamp)
-    event.add("dtstart", action.due)
-    if action.due < dt.date.max:  # an all-day entry ends the next day (RFC 5545, 3.6.1)
-        event.add("dtend", action.due + dt.timedelta(days=1))
-    event.add("summary", f"{action.title} ({action.owner or 'no owner'}, {incident.id})")
     details = [
         f"Incident: {incident.id} {incident.title}",
         f"Owner: {action.owner or 'no owner'}",
@@ -392,10 +404,34 @@ def _event(action: Action, published: Published, stamp: dt.datetime) -> icalenda
         f"Status: {in_words(action.status)}",
         *([f"Ticket: {action.ticket}"] if action.ticket else []),
     ]
-    event.add("description", "\n".join(details))
-    event.add("url", published.absolute_url(incident))
-    event.add("transp", "TRANSPARENT")  # a due date, not a meeting: never shown as busy
-    return event
+    return [
+        ("SUMMARY", f"{action.title} ({action.owner or 'no owner'}, {incident.id})"),
+        ("DTSTART", action.due),
+        # an all-day entry ends the next day (RFC 5545, 3.6.1)
+        *([("DTEND", action.due + dt.timedelta(days=1))] if action.due < dt.date.max else []),
+        ("DTSTAMP", stamp),
+        ("UID", action_uid(action)),
+        ("DESCRIPTION", "\n".join(details)),
+        ("TRANSP", "TRANSPARENT"),  # a due date, not a meeting: never shown as busy
+        ("URL", published.absolute_url(incident)),
+    ]
+
+
+def entry_bytes(properties: Sequence[tuple[str, Any]]) -> bytes:
+    """The VEVENT of these properties, as `icalendar.Event` with each `add`ed writes it (its types
+    escape and format each value), without building the component: at 1,000 incidents, building
+    one per open action was 0.2 s of the build."""
+    import icalendar
+
+    types = icalendar.Event.types_factory
+    lines = [b"BEGIN:VEVENT"]
+    for name, value in properties:
+        prop = types.for_property(name)(value)
+        params = prop.params.to_ical(sorted=True).decode("utf-8") if prop.params else ""  # as Contentline.from_parts
+        value = prop.to_ical().decode("utf-8")
+        lines.append(fold(f"{name};{params}:{value}" if params else f"{name}:{value}"))
+    lines.append(b"END:VEVENT\r\n")
+    return b"\r\n".join(lines)
 
 
 def _calendar(actions: Iterable[Action], published: Published, name: str) -> Iterator[bytes]:
@@ -428,7 +464,9 @@ def calendar_entries(published: Published) -> dict[int, bytes]:
     """id(action) -> its VEVENT, serialised, for every open action with a due date."""
     stamp = dt.datetime.combine(published.as_of, dt.time(), dt.timezone.utc)  # the build's date, not the clock
     return {
-        id(a): ical_bytes(_event(a, published, stamp)) for a in published.catalog.actions() if a.is_open and a.due is not None
+        id(a): entry_bytes(entry_properties(a, published, stamp))
+        for a in published.catalog.actions()
+        if a.is_open and a.due is not None
     }
 
 

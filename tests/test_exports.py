@@ -15,13 +15,17 @@ from pathlib import Path
 import icalendar
 import pytest
 from click.testing import CliRunner
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+from icalendar.parser import Contentline
 from jsonschema import Draft202012Validator, FormatChecker
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
 from mkdocs_postmortem import outputs
-from mkdocs_postmortem.catalog import DURATIONS, ActionRow
+from mkdocs_postmortem.catalog import DURATIONS, ActionRow, Catalog, build_catalog
 from mkdocs_postmortem.cli import main
+from mkdocs_postmortem.load import load_text
 from mkdocs_postmortem.schema import CLOSED_STATUSES, INCIDENTS_SCHEMA_NAME, bundled_schema_path
 
 from .conftest import REPO, postmortem
@@ -436,11 +440,52 @@ def test_the_calendar_is_what_icalendar_writes_for_the_whole_tree(rendered: Path
     ("summary", "folded"),
     [("a" * 66, False), ("b" * 67, True), ("é" * 33, False), ("é" * 34, True), ("x\\y;z," * 20, True), ("short", False)],
 )
-def test_an_entry_is_written_as_icalendar_writes_it(summary: str, folded: bool):
-    """outputs.ical_bytes leaves icalendar's fold to the lines that need one: the same bytes as to_ical,
+def test_a_component_is_written_as_icalendar_writes_it(summary: str, folded: bool):
+    """outputs.ical_bytes folds only the lines that need it: the same bytes as to_ical,
     at lines just under and at 75 octets, in two bytes a character, and with escapes."""
     event = icalendar.Event()
     event.add("summary", summary)
     event.add("dtstart", dt.date(2026, 1, 2))
     assert outputs.ical_bytes(event) == event.to_ical()
     assert (b"\r\n " in event.to_ical()) == folded
+    assert outputs.entry_bytes([("SUMMARY", summary), ("DTSTART", dt.date(2026, 1, 2))]) == event.to_ical()
+
+
+# ASCII (folded by outputs.fold itself), escapes' first characters, and characters of 2 and 3 octets (icalendar's fold)
+LINE_CHARACTERS = st.sampled_from(["a", " ", "\\", "^", ";", ",", ":", "é", "€"])
+
+
+@given(st.lists(LINE_CHARACTERS, max_size=320).map("".join), st.booleans())
+@settings(max_examples=300, deadline=None)
+def test_a_line_is_folded_as_icalendar_folds_it(text: str, ascii_only: bool):
+    line = "DESCRIPTION:" + (text.encode("ascii", "ignore").decode() if ascii_only else text)
+    assert outputs.fold(line) == Contentline(line).to_ical()
+
+
+def collect_one(text: str, due: dt.date) -> Catalog:
+    """A catalog of one incident with one open action, `text` in its titles, owner and ticket."""
+    action = {"title": f"Fix {text}", "owner": f"Team {text}", "due": due.isoformat(), "status": "in-progress"}
+    action["ticket"] = f"OPS {text}"
+    doc = load_text(postmortem(title=json.dumps(f"Outage {text}"), extra=f"actions: [{json.dumps(action)}]"), "inc.md")
+    assume(doc.meta is not None and not doc.problems)  # a text the schema refuses (a title of spaces) is no entry
+    return build_catalog([(doc, "postmortems/inc.md")], ["P0", "P1", "P2", "P3", "P4"])
+
+
+@given(
+    st.lists(LINE_CHARACTERS | st.just("\n"), max_size=200).map("".join),
+    st.dates(min_value=dt.date(1900, 1, 1)),
+    st.sampled_from(["", "https://pm.example/"]),
+)
+@settings(max_examples=150, deadline=None)
+def test_an_entry_is_written_as_icalendar_writes_it(text: str, due: dt.date, site_url: str):
+    """outputs.entry_bytes writes an entry without building icalendar's component: the same bytes as
+    icalendar.Event with the same properties added, whatever the action's text and due date."""
+    catalog = collect_one(text, due)
+    published = outputs.Published(catalog, AS_OF, "postmortems", site_url=site_url)
+    [action] = [a for a in catalog.actions() if a.due is not None]
+    stamp = dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)
+    properties = outputs.entry_properties(action, published, stamp)
+    event = icalendar.Event()
+    for name, value in properties:
+        event.add(name, value)
+    assert outputs.entry_bytes(properties) == event.to_ical()  # the order of icalendar's too
