@@ -9,7 +9,10 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from mkdocs_postmortem import render
 from mkdocs_postmortem.catalog import Catalog, build_catalog, resolve_as_of
 from mkdocs_postmortem.listings import file_names
 from mkdocs_postmortem.load import find_postmortems, load_file
@@ -237,6 +240,18 @@ def test_markdown_escaping_leaves_no_markup(text: str):
     import html
 
     assert html.unescape(escaped) == text
+
+
+@given(st.text(alphabet=st.sampled_from([*render._MD_SPECIAL, "\r", "\n", "a", " ", "-", "é"])) | st.text())
+def test_escaping_skips_only_text_with_nothing_to_escape(text: str):
+    """md_escape translates only a text its quick scan finds something in: the same as translating every text."""
+    assert md_escape(text) == text.translate(render._MD_ESCAPES)
+
+
+def test_every_special_character_is_escaped_alone_and_in_text():
+    for char in [*render._MD_SPECIAL, "\r", "\n"]:
+        for text in (char, f"word{char}word"):
+            assert md_escape(text) == text.translate(render._MD_ESCAPES) != text
 
 
 def test_only_http_urls_become_ticket_links():
