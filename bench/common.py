@@ -112,13 +112,18 @@ def mkdocs_build(config: Path, out: Path) -> Run:
     return run
 
 
-def instrumented_builds(child: str, n: int, seed: int, args: Sequence[str] = ()) -> dict[str, dict[str, Any]]:
+def instrumented_builds(
+    child: str, n: int, seed: int, args: Sequence[str] = (), options: Sequence[str] = ()
+) -> dict[str, dict[str, Any]]:
     """bench_build.py's site of `n` post-mortems built with the plugin and as the floor, each in its
     own process by `child` (Python code run with the config, the output folder and `args` as
-    arguments, which builds the site and prints its figures as JSON on its last line): the figures, by build."""
+    arguments, which builds the site and prints its figures as JSON on its last line): the figures, by build.
+    `options`: the plugin's options beyond the benchmark's, as `name: value` lines of YAML."""
     with tempfile.TemporaryDirectory(prefix="bench_builds_") as tmp:
         root = Path(tmp)
         plugin_yml = bench_build.make_site(root / "site", n, seed)
+        if options:  # the postmortem entry ends the file: its options are the last lines
+            plugin_yml.write_text(plugin_yml.read_text() + "".join(f"      {option}\n" for option in options))
         builds = {"plugin": plugin_yml, "floor": floor_config(plugin_yml.parent)}
         figures = {}
         for name, config in builds.items():

@@ -13,7 +13,9 @@ nav). Each build times, in the process's CPU time:
 
 and prints both builds side by side, per phase, with the difference: what the plugin adds.
 
-    python bench/phases.py [--n 500] [--seed S]
+    python bench/phases.py [--n 500] [--seed S] [--option 'link_mentions: false' ...]
+
+`--option` sets one of the plugin's options on the plugin site, to see what a feature costs.
 
 This is the profile behind docs/performance.md's "where the time goes"; for a function-level view,
 run the same build under `python -m cProfile -s cumulative -m mkdocs build`.
@@ -81,8 +83,17 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=500, help="post-mortems in the site (default 500)")
     parser.add_argument("--seed", type=int, default=SEED, help="random seed of the synthetic site")
+    parser.add_argument(
+        "--option",
+        action="append",
+        default=[],
+        metavar="'NAME: VALUE'",
+        help="a postmortem option for the plugin site, as YAML (repeatable): what a feature costs, e.g. 'link_mentions: false'",
+    )
     args = parser.parse_args(argv)
-    builds = common.instrumented_builds(CHILD, args.n, args.seed)
+    builds = common.instrumented_builds(CHILD, args.n, args.seed, options=args.option)
+    for option in args.option:
+        print(f"plugin site option: {option}")
     phases: dict[str, dict[str, float]] = defaultdict(dict)
     for name, measured in builds.items():
         for phase, seconds in measured["spent"].items():

@@ -191,3 +191,18 @@ def test_the_default_nav_and_the_blog_are_built_only_up_to_their_size(tmp_path, 
     monkeypatch.setattr(run, "COMPARED_UP_TO", 5)
     assert set(run.make_sites(tmp_path / "small", 5, 1)) == {"plugin", "floor", "default nav", "blog"}
     assert set(run.make_sites(tmp_path / "large", 6, 1)) == {"plugin", "floor"}
+
+
+def test_the_phases_script_builds_both_sites_with_the_options_given():
+    def phases(*options: str) -> subprocess.CompletedProcess[str]:
+        args = [arg for option in options for arg in ("--option", option)]
+        command = [sys.executable, str(BENCH / "phases.py"), "--n", "10", *args]
+        return subprocess.run(command, capture_output=True, text=True, check=False)
+
+    done = phases("link_mentions: false")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "plugin site option: link_mentions: false" in done.stdout
+    assert re.search(r"^markdown, post-mortem +[\d.]+ +[\d.]+ +[+-][\d.]+ +10$", done.stdout, re.M)
+    assert re.search(r"^total +[\d.]+ +[\d.]+ +\+[\d.]+ +\(\d+\.\d\dx the floor\)$", done.stdout, re.M)
+    refused = phases("body_html: bogus")  # the option reaches the plugin site's mkdocs.yml
+    assert refused.returncode != 0 and "'body_html'" in refused.stderr + refused.stdout
