@@ -133,3 +133,19 @@ def test_the_sdists_own_tests_pass_from_it(sdist: Path):
     result = subprocess.run(command, cwd=sdist, env=env, capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
     assert re.search(r"\b\d{2,} passed\b", result.stdout), result.stdout[-2000:]
+
+
+def test_the_lowest_versions_pin_each_runtime_dependency_at_its_declared_bound():
+    """scripts/lowest_versions.py (`./dev test-lowest`): one pin per runtime dependency and the theme extra, none dropped."""
+    done = subprocess.run(
+        [sys.executable, str(REPO / "scripts" / "lowest_versions.py")], capture_output=True, text=True, check=True
+    )
+    pins = dict(line.split("==") for line in done.stdout.split())
+    import tomllib
+
+    project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    declared = [*project["dependencies"], *project["optional-dependencies"]["material"]]
+    assert len(pins) == len(declared)
+    for requirement in declared:
+        name, bound = re.match(r"([A-Za-z0-9._-]+)>=([^,;\s]+)", requirement).groups()  # type: ignore[union-attr]
+        assert pins[name.lower()] == bound, requirement
