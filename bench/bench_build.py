@@ -102,7 +102,7 @@ def postmortem(rng: random.Random, number: int, earlier: list[str]) -> tuple[str
     with references to earlier ids that its body mentions; returns (id, text)."""
     day = dt.date(2020, 1, 1) + dt.timedelta(days=number // 2)
     ident = f"INC-{day.year}-{number:04d}"
-    start = dt.datetime(day.year, day.month, day.day, rng.randrange(24), rng.randrange(60), tzinfo=dt.timezone.utc)
+    start = dt.datetime(day.year, day.month, day.day, rng.randrange(24), rng.randrange(60), tzinfo=dt.UTC)
     moments, at = [], start
     for name in ("started", "detected", "acknowledged", "root_caused", "mitigated", "resolved"):
         moments.append(f"  {name}: {at.strftime('%Y-%m-%dT%H:%M:%SZ')}")

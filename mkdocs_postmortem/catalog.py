@@ -456,7 +456,7 @@ def resolve_as_of(option: dt.date | None, environ: dict[str, str] | os._Environ[
                 f"SOURCE_DATE_EPOCH: {epoch!r} is not a Unix timestamp (whole seconds since 1970-01-01 UTC)"
             ) from None
         try:
-            return dt.datetime.fromtimestamp(seconds, tz=dt.timezone.utc).date()
+            return dt.datetime.fromtimestamp(seconds, tz=dt.UTC).date()
         except (ValueError, OverflowError, OSError):
             raise ValueError(f"SOURCE_DATE_EPOCH: {epoch!r} is not a day between the years 1 and 9999") from None
     return dt.date.today()

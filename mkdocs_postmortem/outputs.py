@@ -462,7 +462,7 @@ def _calendar(actions: Iterable[Action], published: Published, name: str) -> Ite
 
 def calendar_entries(published: Published) -> dict[int, bytes]:
     """id(action) -> its VEVENT, serialised, for every open action with a due date."""
-    stamp = dt.datetime.combine(published.as_of, dt.time(), dt.timezone.utc)  # the build's date, not the clock
+    stamp = dt.datetime.combine(published.as_of, dt.time(), dt.UTC)  # the build's date, not the clock
     return {
         id(a): entry_bytes(entry_properties(a, published, stamp))
         for a in published.catalog.actions()

@@ -162,7 +162,7 @@ def moments(incident: Incident) -> list[Moment]:
     shown = incident.date
     for name, when in incident.timing.items():
         offset = when.utcoffset() or dt.timedelta(0)
-        utc = when.astimezone(dt.timezone.utc)
+        utc = when.astimezone(dt.UTC)
         text = utc.strftime("%H:%M") if utc.date() == shown else utc.strftime("%Y-%m-%d %H:%M")
         shown = utc.date()
         written = ""

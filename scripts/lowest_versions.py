@@ -12,13 +12,8 @@ fails CI instead of a user's build. The bounds are read from pyproject.toml, the
 from __future__ import annotations
 
 import re
-import sys
+import tomllib
 from pathlib import Path
-
-try:
-    import tomllib
-except ModuleNotFoundError:  # Python 3.10
-    sys.exit("scripts/lowest_versions.py needs Python 3.11 or later (tomllib)")
 
 ROOT = Path(__file__).resolve().parent.parent
 _REQUIREMENT = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[[^\]]*\])?\s*([^;]*)")

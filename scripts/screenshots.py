@@ -45,7 +45,7 @@ CHROMIUM_ARGS = [
 
 
 def build(site: Path, out: Path) -> None:
-    epoch = int(dt.datetime.combine(AS_OF, dt.time(), tzinfo=dt.timezone.utc).timestamp())
+    epoch = int(dt.datetime.combine(AS_OF, dt.time(), tzinfo=dt.UTC).timestamp())
     env = os.environ | {"NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": str(epoch)}
     subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(out)], cwd=site, env=env, check=True)
 

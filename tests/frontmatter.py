@@ -55,7 +55,7 @@ def readings(path: str, value: Any) -> list[tuple[str, ...]]:
         return [(text, ticket_label(text))]
     when = parse_date_time(text)
     if when is not None:  # shown in UTC, and as written when the offset is not Z
-        utc = when.astimezone(dt.timezone.utc).strftime("%H:%M")
+        utc = when.astimezone(dt.UTC).strftime("%H:%M")
         return [(utc,)] if not when.utcoffset() else [(utc,), (when.strftime("%H:%M"),)]
     return [(text, in_words(text))]
 

@@ -92,7 +92,7 @@ def example() -> Example:
 @pytest.fixture(scope="module")
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("site")
-    epoch = int(dt.datetime.combine(AS_OF, dt.time(), tzinfo=dt.timezone.utc).timestamp())
+    epoch = int(dt.datetime.combine(AS_OF, dt.time(), tzinfo=dt.UTC).timestamp())
     env = os.environ | {"NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": str(epoch)}
     result = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(out)],

@@ -35,7 +35,7 @@ ENV = {"NO_MKDOCS_2_WARNING": "1", "PATH": "/usr/bin:/bin", "SOURCE_DATE_EPOCH":
 def needs(module: str) -> pytest.MarkDecorator:
     return pytest.mark.skipif(
         importlib.util.find_spec(module) is None,
-        reason=f"{module} is not installed (pip install -e '.[test]'; Zensical needs Python 3.11+); in CI this test always runs",
+        reason=f"{module} is not installed (pip install -e '.[test]'); in CI this test always runs",
     )
 
 

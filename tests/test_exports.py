@@ -306,7 +306,7 @@ def test_actions_ics_has_one_all_day_event_per_open_action(rendered: Path):
     ]
     cache = found["Bound the cache (Ann Lee, INC-2025-0001)"]
     assert cache.decoded("DTSTART") == dt.date(2025, 12, 20) and cache.decoded("DTEND") == dt.date(2025, 12, 21)
-    assert cache.decoded("DTSTAMP") == dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)  # the build's date, not the clock
+    assert cache.decoded("DTSTAMP") == dt.datetime(2026, 1, 1, tzinfo=dt.UTC)  # the build's date, not the clock
     assert str(cache["URL"]) == "postmortems/a/"  # no site_url: relative to the site's root
     assert "Ticket: OPS-1" in str(cache["DESCRIPTION"]) and "Incident: INC-2025-0001 Checkout outage" in str(cache["DESCRIPTION"])
 
@@ -483,7 +483,7 @@ def test_an_entry_is_written_as_icalendar_writes_it(text: str, due: dt.date, sit
     catalog = collect_one(text, due)
     published = outputs.Published(catalog, AS_OF, "postmortems", site_url=site_url)
     [action] = [a for a in catalog.actions() if a.due is not None]
-    stamp = dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)
+    stamp = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
     properties = outputs.entry_properties(action, published, stamp)
     event = icalendar.Event()
     for name, value in properties:

@@ -35,7 +35,7 @@ pytestmark = [
 def _build(root: Path, theme: str) -> Path:
     wide_site.write(root / "src", theme)
     out = root / "site"
-    epoch = int(dt.datetime(2026, 11, 29, tzinfo=dt.timezone.utc).timestamp())
+    epoch = int(dt.datetime(2026, 11, 29, tzinfo=dt.UTC).timestamp())
     env = os.environ | {"NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": str(epoch)}
     result = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(out)],

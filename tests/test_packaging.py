@@ -7,6 +7,7 @@ import re
 import subprocess
 import sys
 import tarfile
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -141,8 +142,6 @@ def test_the_lowest_versions_pin_each_runtime_dependency_at_its_declared_bound()
         [sys.executable, str(REPO / "scripts" / "lowest_versions.py")], capture_output=True, text=True, check=True
     )
     pins = dict(line.split("==") for line in done.stdout.split())
-    import tomllib
-
     project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     declared = [*project["dependencies"], *project["optional-dependencies"]["material"]]
     assert len(pins) == len(declared)

@@ -237,7 +237,7 @@ def test_page_meta_gives_dates_as_yaml_reads_them_quoted_ones_stay_text():
 
     meta = as_yaml_reads(load_text(FRONT + "actions:\n  - due: 2025-04-01\n---\nBody\n", "a.md").meta)
     assert meta["date"] == dt.date(2025, 3, 2) and meta["actions"][0]["due"] == dt.date(2025, 4, 1)
-    assert meta["started"] == dt.datetime(2025, 3, 2, 10, tzinfo=dt.timezone.utc)
+    assert meta["started"] == dt.datetime(2025, 3, 2, 10, tzinfo=dt.UTC)
     assert meta["quoted"] == "2025-03-02" and type(meta["quoted"]) is str
     assert meta["impossible"] == "2025-02-30"  # YAML cannot read it: the text, as written
     # the same values MkDocs' own reading gives, where YAML can read them

@@ -57,9 +57,9 @@ ids = st.from_regex(r"\A[A-Z][A-Z0-9]{0,4}(-[A-Z0-9]{1,5}){1,2}\Z")
 days = st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2200, 12, 31))
 # A date as YAML reads it unquoted (a date object) or quoted (a string): both are valid.
 date_value = days.flatmap(lambda d: st.sampled_from([d, d.isoformat()]))
-offsets = st.sampled_from([dt.timezone.utc, dt.timezone(dt.timedelta(hours=5, minutes=30)), dt.timezone(dt.timedelta(hours=-8))])
+offsets = st.sampled_from([dt.UTC, dt.timezone(dt.timedelta(hours=5, minutes=30)), dt.timezone(dt.timedelta(hours=-8))])
 instants = st.datetimes(min_value=dt.datetime(1990, 1, 1), max_value=dt.datetime(2100, 1, 1)).map(
-    lambda d: d.replace(microsecond=0, tzinfo=dt.timezone.utc)
+    lambda d: d.replace(microsecond=0, tzinfo=dt.UTC)
 )
 
 

@@ -27,7 +27,7 @@ def build_site(root: Path, **overrides: object) -> Path:
     return root / "site"
 
 
-AS_OF_EPOCH = str(int(dt.datetime(2026, 11, 29, tzinfo=dt.timezone.utc).timestamp()))
+AS_OF_EPOCH = str(int(dt.datetime(2026, 11, 29, tzinfo=dt.UTC).timestamp()))
 
 
 @pytest.fixture(scope="module")

@@ -48,7 +48,7 @@ def zone(text: str) -> dt.tzinfo | None:
         if delta < dt.timedelta(hours=15):
             return dt.timezone(-delta if m["sign"] == "-" else delta)
     if re.search(r"\b(?:utc|gmt)\b|(?<=\d)z\b|\(z\)", text, re.IGNORECASE):
-        return dt.timezone.utc
+        return dt.UTC
     return None
 
 
