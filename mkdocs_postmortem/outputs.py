@@ -364,10 +364,11 @@ FOLD_AT = 75
 def fold(line: str) -> bytes:
     """A content line as icalendar writes it (`Contentline.to_ical`), folded where it must be.
 
-    icalendar 7 folds by walking every character of the line, a third of a calendar's time, though
-    nearly every line of an entry is shorter than 75 octets and comes out unchanged. An ASCII line is
-    cut here into the same pieces (74 octets each, an escape's backslash or caret moved to the next
-    piece, as icalendar does); any other line is left to icalendar (tests/test_exports.py compares both)."""
+    icalendar (7.3 and later, as required) folds by walking every character of the line, a third of
+    a calendar's time, though nearly every line of an entry is shorter than 75 octets and comes out
+    unchanged. An ASCII line is cut here into the same pieces (74 octets each, an escape's backslash
+    or caret moved to the next piece, as icalendar does); any other line is left to icalendar
+    (tests/test_exports.py compares both)."""
     data = line.encode("utf-8")
     if len(data) < FOLD_AT:
         return data
@@ -428,8 +429,8 @@ def entry_bytes(properties: Sequence[tuple[str, Any]]) -> bytes:
     for name, value in properties:
         prop = types.for_property(name)(value)
         params = prop.params.to_ical(sorted=True).decode("utf-8") if prop.params else ""  # as Contentline.from_parts
-        value = prop.to_ical().decode("utf-8")
-        lines.append(fold(f"{name};{params}:{value}" if params else f"{name}:{value}"))
+        written = prop.to_ical().decode("utf-8")
+        lines.append(fold(f"{name};{params}:{written}" if params else f"{name}:{written}"))
     lines.append(b"END:VEVENT\r\n")
     return b"\r\n".join(lines)
 
