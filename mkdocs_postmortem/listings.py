@@ -52,6 +52,12 @@ class Listing:
     children: list[Listing] = field(default_factory=list)
     parent: Listing | None = None
 
+    @property
+    def anchor(self) -> str:
+        """The last part of its address (`checkout-api`, `2025`): its section's anchor where a summary page
+        lists it inline, distinct among its siblings as their addresses are."""
+        return self.uri.rpartition("/")[2].removesuffix(".md")
+
     def pages(self) -> Iterator[Listing]:
         """This listing and every listing it is split into, each before its parts."""
         yield self

@@ -186,7 +186,9 @@ def test_a_reader_goes_from_home_to_a_p0_and_along_its_backlink_and_back(tab: Ta
 
     tab.click_and_wait(tab.page.locator(".md-nav--primary a.md-nav__link", has_text="By severity"))
     expect(tab.page.locator("article h1")).to_contain_text("Incidents by severity")
-    tab.click_and_wait(tab.page.locator("article .pm-groups a", has_text="P0"))
+    # a small site: every incident on the summary, under its severity, which links to its own page
+    expect(tab.page.locator("article h2#p0 ~ table.pm-list tbody tr", has_text=first).first).to_be_visible()
+    tab.click_and_wait(tab.page.locator("article h2#p0 + p.pm-note a", has_text="its own page"))
     expect(tab.page.locator("article h1")).to_contain_text("Severity P0")
     # one link per row, the title; the id beside it is plain text
     row = tab.page.locator("article .pm-list tbody tr", has_text=first)

@@ -182,6 +182,24 @@ def test_filtering_by_severity_and_year(browser_page: Any, served: tuple[str, Pa
     assert [e for e in errors if "hljs" not in e] == []
 
 
+def test_filtering_a_summary_listing_its_incidents_hides_groups_left_empty(browser_page: Any, served: tuple[str, Path]) -> None:
+    """The wide site's 24 incidents fit on a page: the severity summary lists them under each severity. The
+    filter bar comes before the first section; a severity filtered out loses its heading and its note."""
+    base_url, _ = served
+    browser_page.set_viewport_size({"width": 1400, "height": 900})
+    browser_page.goto(_url(base_url, "severity"))
+    assert len(_visible(browser_page, ".pm-list tbody tr", "data-pm-severity")) == wide_site.COUNT
+    sections = "hs => hs.map(h => [h.id, h.offsetParent !== null, h.nextElementSibling.offsetParent !== null])"
+    before = browser_page.eval_on_selector_all("h2[id^=p]", sections)
+    assert len(before) > 1 and all(heading and note for _, heading, note in before), before
+    bar_first = "() => !!(document.querySelector('.pm-filters').compareDocumentPosition(document.querySelector('h2[id^=p]')) & 4)"
+    assert browser_page.evaluate(bar_first)
+    browser_page.select_option("select[name=pm-severity]", "P2")
+    assert set(_visible(browser_page, ".pm-list tbody tr", "data-pm-severity")) == {"P2"}
+    after = browser_page.eval_on_selector_all("h2[id^=p]", sections)
+    assert after == [[h, h == "p2", h == "p2"] for h, _, _ in before]
+
+
 def test_sorting_by_a_column(browser_page: Any, served: tuple[str, Path]) -> None:
     base_url, _ = served
     browser_page.set_viewport_size({"width": 1400, "height": 900})

@@ -122,6 +122,44 @@ def test_every_incident_is_on_exactly_the_pages_it_belongs_to(catalog: Catalog, 
             assert months in ([], [f"{i.date.month:02d}"]), (i.id, uri)
 
 
+GROUPS = {"severity": Catalog.by_severity, "services": Catalog.by_service, "tags": Catalog.by_tag}
+
+
+@pytest.mark.parametrize("kind", GROUPS)
+def test_a_summary_whose_incidents_fit_on_a_page_lists_them_under_each_group(catalog: Catalog, kind: str):
+    """A small site's reader sees every incident on the summary page itself (as on the open-actions page):
+    each group a section with exactly its incidents, newest first, and a link to the group's own page; a
+    severity with none is named in one line. One row more than a page holds, and it is a summary again."""
+    groups = GROUPS[kind](catalog)
+    total = sum(len(incidents) for _, incidents in groups)
+    assert LIMIT < total <= 200 and len(groups) > 1
+    page = Renderer.create(catalog, "postmortems", AS_OF, page_rows=total).pages("T")[f"postmortems/{kind}.md"]
+    assert 'class="pm-groups"' not in page
+    found = re.findall(r"^## (.+?) \{#([^}]+)\}$", page, re.MULTILINE)
+    assert [name for name, _ in found] == [md_escape(name) for name, incidents in groups if incidents]
+    for (_, incidents), (_, anchor) in zip([g for g in groups if g[1]], found, strict=True):
+        section = page.split(f" {{#{anchor}}}\n")[1].split("\n## ")[0]
+        assert listed(section) == [Path(i.src_uri).name for i in incidents]  # newest first, as the catalog keeps them
+        assert f"[its own page]({kind}/{anchor}.md)" in section
+        assert section.startswith(f"\n{len(incidents)} incident")
+    empty = [name for name, incidents in groups if not incidents]
+    assert (f"No {' or '.join(empty)} incidents." in page) if empty else ("No " not in page)
+    summary = Renderer.create(catalog, "postmortems", AS_OF, page_rows=total - 1).pages("T")[f"postmortems/{kind}.md"]
+    assert 'class="pm-groups"' in summary and listed(summary) == [] and "\n## " not in summary
+
+
+def test_a_timeline_that_fits_on_a_page_lists_every_incident_by_month(catalog: Catalog):
+    total = len(catalog.incidents)
+    page = Renderer.create(catalog, "postmortems", AS_OF, page_rows=total).pages("T")["postmortems/timeline.md"]
+    assert listed(page) == [Path(i.src_uri).name for i in catalog.newest_first()]
+    months = re.findall(r"^## \w+ \d{4} +\{#(y\d{4}-\d{2})\}$", page, re.MULTILINE)
+    assert months == list(dict.fromkeys(f"y{i.date.year}-{i.date.month:02d}" for i in catalog.newest_first()))
+    for year, _ in catalog.by_month():
+        assert f"[{year}](timeline/{year}.md)" in page  # each year's page, linked from the note above
+    summary = Renderer.create(catalog, "postmortems", AS_OF, page_rows=total - 1).pages("T")["postmortems/timeline.md"]
+    assert 'class="pm-groups"' in summary and listed(summary) == []
+
+
 def test_the_open_actions_are_one_page_per_owner_split_by_state(tmp_path: Path):
     actions = "\n".join(
         f"  - {{title: Action {n}, owner: Ann, due: 2026-{1 + n % 12:02d}-01, status: not-started}}" for n in range(7)

@@ -44,7 +44,8 @@
     return order;
   }
 
-  /* A heading whose section (up to the next heading of its level or above) holds only hidden lists is hidden too. */
+  /* A heading whose section (up to the next heading of its level or above) holds only hidden lists is hidden
+     too, with the note under it (a summary page's "2 incidents, newest first · its own page"). */
   function hideEmptySections(container) {
     var children = Array.prototype.slice.call(container.children);
     children.forEach(function (el, index) {
@@ -52,15 +53,22 @@
       if (!level || el.hasAttribute("data-pm-keep")) return;
       var lists = 0;
       var shown = 0;
+      var notes = [];
       for (var i = index + 1; i < children.length; i++) {
         var next = /^H([1-6])$/.exec(children[i].tagName);
         if (next && Number(next[1]) <= Number(level[1])) break;
         if (children[i].matches(".pm-list, .pm-timeline")) {
           lists++;
           if (!children[i].hidden) shown++;
+        } else if (children[i].matches("p.pm-note")) {
+          notes.push(children[i]);
         }
       }
-      if (lists) el.hidden = shown === 0;
+      if (!lists) return;
+      el.hidden = shown === 0;
+      notes.forEach(function (note) {
+        note.hidden = shown === 0;
+      });
     });
   }
 
@@ -159,10 +167,13 @@
     var rows = rowsOf(container);
     if (rows.length < 2) return;
     // one list: the bar goes right above it; several (one per section): above the first section's headings
+    // and the note between a heading and its list
     var anchor = first;
     if (container.querySelectorAll(".pm-list, .pm-timeline").length > 1) {
-      while (anchor.previousElementSibling && /^H[2-6]$/.test(anchor.previousElementSibling.tagName)) {
-        anchor = anchor.previousElementSibling;
+      for (var before = anchor.previousElementSibling; before; before = anchor.previousElementSibling) {
+        var heading = /^H[2-6]$/.test(before.tagName);
+        if (!heading && !(before.matches("p.pm-note") && !/^H[2-6]$/.test(anchor.tagName))) break;
+        anchor = before;
       }
     }
     container.insertBefore(filterBar(container, rows), anchor);
