@@ -21,8 +21,8 @@ from . import wide_site
 from .browser import CHROMIUM, CHROMIUM_ARGS, NEEDS_CHROMIUM
 from .browser import served as serve_folder
 
-#: The summary pages (in the nav) this test holds to the layout rules (the action pages and the metrics page have their own).
-INDEX_PAGES = [name.removesuffix(".md") for name in PAGES if name not in ("actions.md", "metrics.md")]
+#: The summary pages (in the nav) this test holds to the layout rules (the metrics page has its own).
+INDEX_PAGES = [name.removesuffix(".md") for name in PAGES if name != "metrics.md"]
 #: A page of each listing kind (a severity, a year, a service, a tag): the lists of incidents.
 LISTING_PAGES = ["severity/p2", "timeline/2024", f"services/{wide_site.SERVICES[0]}", "tags/long-tag-name-0"]
 
@@ -85,7 +85,7 @@ def _generated(out: Path) -> list[str]:
         names += sorted(
             p.parent.relative_to(out / "postmortems").as_posix() for p in (out / "postmortems" / kind).rglob("index.html")
         )
-    return [n for n in names if n not in ("actions",) and not n.startswith("actions/")]
+    return names
 
 
 def test_every_listing_kind_has_its_pages(served: tuple[str, Path]) -> None:
@@ -103,7 +103,8 @@ def test_no_index_page_scrolls_sideways(browser_page: Any, served: tuple[str, Pa
     for name in [*_generated(served[1]), "metrics"]:  # the metrics page's charts scroll inside their own box
         browser_page.goto(_url(base_url, name))
         browser_page.wait_for_load_state("load")
-        assert browser_page.locator(".pm-list tbody tr, .pm-timeline li, .pm-groups li, .pm-chart svg").count() > 0, name
+        shown = ".pm-list tbody tr, .pm-timeline li, .pm-groups li, .pm-action-list li, .pm-chart svg"
+        assert browser_page.locator(shown).count() > 0, name
         overflow = browser_page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
         if overflow > 0:
             wide[name] = overflow

@@ -32,6 +32,26 @@ PALETTE = """palette:
       scheme: slate"""
 
 
+#: Long owner names, for the open-actions page and the owners' pages (a third of the incidents have no action).
+OWNERS = [f"Platform Reliability Engineering Team EU West {k}" for k in range(4)]
+
+
+def actions(n: int, year: int) -> str:
+    """The n-th incident's actions, as a YAML flow list: long titles, owners and ticket URLs, and every state
+    (overdue: due in the incident's year; due soon; later; done)."""
+    if n % 3 == 0:
+        return "[]"
+    due = (f"{year}-12-01", "2026-12-10", "2027-03-01")
+    items = [
+        f'{{title: "Add a guard rail so that configuration push number {n} can never take every region of the shared '
+        f'edge gateway cluster down at once", owner: "{OWNERS[(n + k) % len(OWNERS)]}", due: "{due[(n + k) % 3]}", '
+        f'status: in-progress, priority: P1, ticket: "https://tracker.example.com/browse/PLATFORMRELIABILITY-{n:05d}{k}"}}'
+        for k in range(1 + n % 3)
+    ]
+    items.append(f'{{title: "Roll back push {n}", status: done, closed: "{year}-12-31"}}')
+    return "[" + ", ".join(items) + "]"
+
+
 def document(n: int) -> tuple[str, str]:
     """The n-th incident: (file name, text). Long id, long title, up to eight long service names."""
     year = 2023 + n % 3
@@ -53,7 +73,7 @@ services: [{services}]
 tags: [{tags}]
 root_cause:
   primary: "A configuration value {n} out of range."
-actions: []
+actions: {actions(n, year)}
 timing:
   detected: "{year}-{1 + n % 12:02d}-{1 + n % 27:02d}T10:00:00Z"
   resolved: "{year}-{1 + n % 12:02d}-{1 + n % 27:02d}T{11 + n % 9}:{n % 60:02d}:00Z"
