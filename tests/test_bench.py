@@ -149,6 +149,20 @@ def test_the_standalone_validate_script_still_runs():
     assert "not judged here" in done.stdout
 
 
+def test_the_exports_script_times_every_export_and_judges_the_ratios_it_prints():
+    done = subprocess.run(
+        [sys.executable, str(BENCH / "bench_exports.py"), "--n", "12", "--repeat", "1"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    ratios = dict(re.findall(r"^(\S+): time per published incident, 4N against N: (\d+\.\d\d)", done.stdout, re.MULTILINE))
+    from mkdocs_postmortem.outputs import EXPORTS
+
+    assert set(ratios) == {export.name for export in EXPORTS}, done.stdout + done.stderr
+    assert done.returncode == (1 if any(float(r) > 1.5 for r in ratios.values()) else 0), done.stdout
+
+
 def test_the_memory_script_traces_both_builds_and_names_what_the_plugin_holds():
     done = subprocess.run(
         [sys.executable, str(BENCH / "memory.py"), "--n", "20", "--top", "40"], capture_output=True, text=True, check=False
