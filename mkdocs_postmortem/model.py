@@ -140,8 +140,19 @@ def relative_path(target: str, start: str) -> str:
     return name if up == "." else f"{up}/{name}" if name else up
 
 
-@functools.lru_cache(maxsize=1 << 10)
 def _relative_folder(target: str, start: str) -> str:
+    """`target` relative to `start`, two folders. Outside `start`, the way goes through its parent
+    (`..`), so the pair remembered is (target, parent): every page of a folder shares it. With
+    `use_directory_urls` each page is a folder of its own, and a pair of its own was met once."""
+    parent, _, leaf = start.rpartition("/")
+    if leaf not in ("", ".") and target != start and not target.startswith(start + "/"):
+        up = _relative_folder_cached(target, parent)
+        return ".." if up == "." else f"../{up}"
+    return _relative_folder_cached(target, start)
+
+
+@functools.lru_cache(maxsize=1 << 10)
+def _relative_folder_cached(target: str, start: str) -> str:
     to = [part for part in target.split("/") if part not in ("", ".")]
     at = [part for part in start.split("/") if part not in ("", ".")]
     common = 0
