@@ -16,7 +16,6 @@ import datetime as dt
 import sys
 import tempfile
 import time
-from collections.abc import Mapping
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -36,9 +35,7 @@ def export_times(published: outputs.Published) -> dict[str, float]:
     spent: dict[str, float] = {}
     for export in outputs.EXPORTS:
         start = time.process_time()
-        written = export.write(published)
-        files = written.values() if isinstance(written, Mapping) else [written]
-        size = sum(len(contents) if isinstance(contents, bytes) else sum(map(len, contents)) for contents in files)
+        size = sum(len(piece) for _, pieces in export.files(published) for piece in pieces)
         spent[export.name] = time.process_time() - start
         assert size > 0, export.name
     return spent

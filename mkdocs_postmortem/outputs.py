@@ -265,6 +265,13 @@ class Export:
     # the file's contents, or (a folder) each file's name -> its contents; deterministic: same catalog, same bytes
     write: Callable[[Published], Contents | Mapping[str, Contents]]
 
+    def files(self, published: Published) -> Iterator[tuple[str, Iterable[bytes]]]:
+        """Each file it writes: its name under the export (`""` for a single file) and its pieces of bytes."""
+        written = self.write(published)
+        files = written.items() if isinstance(written, Mapping) else [("", written)]
+        for name, contents in files:
+            yield name, (contents,) if isinstance(contents, bytes) else contents
+
 
 # -- incidents.json (docs/exports.md; its schema: schema/incidents.schema.json)
 
@@ -512,11 +519,9 @@ def export_files(published: Published) -> Iterator[tuple[str, Iterable[bytes]]]:
     """Every export's site path (`folder/name`, `folder/name/file` for a folder) and its pieces of
     bytes (see `Contents`: the plugin writes each piece as it is made)."""
     for export in EXPORTS:
-        written = export.write(published)
         path = f"{published.folder}/{export.name}"
-        files = written.items() if isinstance(written, Mapping) else [("", written)]
-        for name, contents in files:
-            yield f"{path}/{name}" if name else path, (contents,) if isinstance(contents, bytes) else contents
+        for name, pieces in export.files(published):
+            yield f"{path}/{name}" if name else path, pieces
 
 
 def exports(published: Published) -> dict[str, bytes]:

@@ -170,9 +170,10 @@
     // and the note between a heading and its list
     var anchor = first;
     if (container.querySelectorAll(".pm-list, .pm-timeline").length > 1) {
+      var heading = /^H[2-6]$/;
       for (var before = anchor.previousElementSibling; before; before = anchor.previousElementSibling) {
-        var heading = /^H[2-6]$/.test(before.tagName);
-        if (!heading && !(before.matches("p.pm-note") && !/^H[2-6]$/.test(anchor.tagName))) break;
+        var note = before.matches("p.pm-note") && !heading.test(anchor.tagName); // between a heading and its list
+        if (!heading.test(before.tagName) && !note) break;
         anchor = before;
       }
     }
